@@ -1,0 +1,35 @@
+using System.CommandLine;
+
+namespace DeiT.Tuning.Cli.Infrastructure;
+
+/// <summary>The `deit-tune` root command: one folder per command under Commands/, each adding itself here.</summary>
+public static class DeitTuneCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("deit-tune: find the best DeiT training recipe for a dataset on a cluster of GPU hosts");
+        root.Options.Add(GlobalOptions.Json);
+        root.Options.Add(GlobalOptions.Cluster);
+        // Commands register here, one line each, from their folders under Commands/.
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        try
+        {
+            return await Build().Parse(args).InvokeAsync(config, cancellationToken);
+        }
+        catch (CliException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("cancelled");
+            return 130;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using DeiT.Tuning.Cli.Infrastructure;
+
+return await DeitTuneCli.RunAsync(args);

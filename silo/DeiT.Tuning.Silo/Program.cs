@@ -1,0 +1,2 @@
+Console.Error.WriteLine("deit-tune-silo: not yet configured");
+return 1;
