@@ -74,7 +74,7 @@ public sealed class Trainer
         var job = setup.Job;
         var recipe = job.Recipe;
         var module = setup.Model.Module;
-        setup.SetLearningRate(lr);
+        DeitOptimizer.SetLearningRate(setup.Optimizer, lr);
         module.train();
         var steps = setup.TrainLoader.BatchesPerEpoch;
         var clock = Stopwatch.StartNew();

@@ -51,7 +51,7 @@ internal sealed class TrainingSetup : IDisposable
         TestLoader = job.EvaluateTestEachEpoch ? EvaluationLoader(Data.Test, recipe, options) : null;
 
         Optimizer = DeitOptimizer.Create(Model, recipe, recipe.BatchSize);
-        Schedule = new CosineSchedule(recipe, recipe.BatchSize);
+        Schedule = CosineSchedule.ForRecipe(recipe, recipe.BatchSize);
         Ema = recipe.EmaDecay is { } decay ? new ModelEma(Model, decay) : null;
         Loss = new DistillationLoss(recipe.Distillation, recipe.DistillationAlpha, recipe.DistillationTau);
         Mixup = recipe.MixupAlpha > 0 || recipe.CutmixAlpha > 0
@@ -88,19 +88,13 @@ internal sealed class TrainingSetup : IDisposable
         return new TrainingSetup(job, options);
     }
 
-    public void SetLearningRate(double lr)
-    {
-        foreach (var group in Optimizer.ParamGroups)
-            group.LearningRate = lr;
-    }
-
     public void Dispose()
     {
         TrainLoader.Dispose();
         ValidationLoader.Dispose();
         TestLoader?.Dispose();
         Optimizer.Dispose();
-        Ema?.Model.Module.Dispose();
+        Ema?.Dispose();
         Teacher?.Module.Dispose();
         Model.Module.Dispose();
     }
