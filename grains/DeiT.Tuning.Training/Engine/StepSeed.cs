@@ -1,27 +1,23 @@
+using DeiT.Tuning.Training.Data;
+
 namespace DeiT.Tuning.Training.Engine;
 
 /// <summary>
-/// Seeds that are pure functions of (seed, epoch, step), mixed with SplitMix64 so they are the same in every process
-/// (unlike HashCode.Combine). They make a resumed run draw exactly the random numbers the uninterrupted run drew.
+/// Per-step seeds, pure functions of (seed, epoch, step) like every other draw (see <see cref="SeedMix"/>), so a
+/// resumed run draws exactly the random numbers of the uninterrupted one.
 /// </summary>
-public static class StepSeed
+internal static class StepSeed
 {
-    public static long For(int seed, int epoch, int step)
-    {
-        var x = SplitMix64((ulong)(uint)seed);
-        x = SplitMix64(x ^ (ulong)(uint)epoch);
-        x = SplitMix64(x ^ (ulong)(uint)step);
-        return (long)(x >> 1);   // non-negative: torch.manual_seed and Random take it as is
-    }
+    private const long TorchStream = 0x70C4;
+    private const long MixingStream = 0x313C;
+    private const long InitStream = 0x1417;
 
-    /// <summary>A System.Random for one step (mixup/cutmix draws).</summary>
-    public static Random RandomFor(int seed, int epoch, int step) => new((int)(For(seed, epoch, step) & int.MaxValue));
+    /// <summary>Seed of torch's generator when the model's initial weights are drawn.</summary>
+    public static long Initialization(int seed) => (long)(SeedMix.Mix(seed, InitStream) >> 1);
 
-    private static ulong SplitMix64(ulong x)
-    {
-        x += 0x9E3779B97F4A7C15UL;
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        return x ^ (x >> 31);
-    }
+    /// <summary>Seed of torch's generator for the step (drop path).</summary>
+    public static long Torch(int seed, int epoch, int step) => (long)(SeedMix.Mix(seed, epoch, step, TorchStream) >> 1);
+
+    /// <summary>Generator of the step's Mixup/CutMix draws.</summary>
+    public static Random Mixing(int seed, int epoch, int step) => SeedMix.Random(seed, epoch, step, MixingStream);
 }

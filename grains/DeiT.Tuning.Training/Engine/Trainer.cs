@@ -91,11 +91,11 @@ public sealed class Trainer
             double loss;
             using (var scope = torch.NewDisposeScope())
             {
-                torch.manual_seed(StepSeed.For(job.Seed, epoch, step));
+                torch.manual_seed(StepSeed.Torch(job.Seed, epoch, step));
                 var input = batch.ToImagesTensor(setup.Device);
                 var labels = batch.ToLabelsTensor(setup.Device);
-                var (mixed, target) = setup.Mixup is { } mixup
-                    ? mixup.Apply(input, labels, StepSeed.RandomFor(job.Seed, epoch, step))
+                var (mixed, target) = setup.Mixup.Enabled
+                    ? setup.Mixup.Apply(input, labels, StepSeed.Mixing(job.Seed, epoch, step))
                     : (input, MixupCutmix.MixedTarget(labels, setup.Data.Train.NumClasses, 1.0, recipe.LabelSmoothing));
                 Tensor? teacherLogits = null;
                 if (setup.Teacher is { } teacher)

@@ -24,6 +24,7 @@ internal sealed class TrainingSetup : IDisposable
             ImageSize = Data.Train.Height,
             DropPath = recipe.DropPath,
         };
+        torch.manual_seed(StepSeed.Initialization(job.Seed));
         Model = ModelZoo.Create(job.Model, modelOptions);
         Model.Module.to(Device);
         if (recipe.Distillation != DistillationType.None)
@@ -54,9 +55,7 @@ internal sealed class TrainingSetup : IDisposable
         Schedule = CosineSchedule.ForRecipe(recipe, recipe.BatchSize);
         Ema = recipe.EmaDecay is { } decay ? new ModelEma(Model, decay) : null;
         Loss = new DistillationLoss(recipe.Distillation, recipe.DistillationAlpha, recipe.DistillationTau);
-        Mixup = recipe.MixupAlpha > 0 || recipe.CutmixAlpha > 0
-            ? new MixupCutmix(recipe.MixupAlpha, recipe.CutmixAlpha, recipe.MixupProb, recipe.MixupSwitchProb, recipe.LabelSmoothing, Data.Train.NumClasses)
-            : null;
+        Mixup = new MixupCutmix(recipe.MixupAlpha, recipe.CutmixAlpha, recipe.MixupProb, recipe.MixupSwitchProb, recipe.LabelSmoothing, Data.Train.NumClasses);
     }
 
     public TrainingJob Job { get; }
@@ -71,7 +70,7 @@ internal sealed class TrainingSetup : IDisposable
     public CosineSchedule Schedule { get; }
     public ModelEma? Ema { get; }
     public DistillationLoss Loss { get; }
-    public MixupCutmix? Mixup { get; }
+    public MixupCutmix Mixup { get; }
 
     /// <summary>The weights evaluated and saved: the EMA copy when model EMA is on.</summary>
     public IImageClassifier EvaluatedModel => Ema?.Model ?? Model;

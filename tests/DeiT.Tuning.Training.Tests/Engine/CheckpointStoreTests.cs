@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace DeiT.Tuning.Training.Tests.Engine;
 
+[Collection(EngineCollection.Name)]
 public sealed class CheckpointStoreTests : IClassFixture<EngineJobs>
 {
     private readonly EngineJobs _jobs;
@@ -58,7 +59,7 @@ public sealed class CheckpointStoreTests : IClassFixture<EngineJobs>
         for (var i = 0; i < expected.Count; i++)
         {
             Assert.Equal(2, actual[i].step);
-            Assert.True(expected[i].exp_avg.equal(actual[i].exp_avg) && expected[i].exp_avg_sq.equal(actual[i].exp_avg_sq));
+            Assert.True(EngineJobs.Identical(expected[i].exp_avg, actual[i].exp_avg) && EngineJobs.Identical(expected[i].exp_avg_sq, actual[i].exp_avg_sq));
         }
     }
 
@@ -97,6 +98,6 @@ public sealed class CheckpointStoreTests : IClassFixture<EngineJobs>
     {
         Assert.Equal(expected.Keys, actual.Keys);
         foreach (var (name, tensor) in expected)
-            Assert.True(tensor.equal(actual[name]), $"'{name}' differs after restore");
+            Assert.True(EngineJobs.Identical(tensor, actual[name]), $"'{name}' differs after restore");
     }
 }

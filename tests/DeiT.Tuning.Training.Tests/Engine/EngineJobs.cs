@@ -37,6 +37,9 @@ public sealed class EngineJobs : IDisposable
 
     public static Dictionary<string, torch.Tensor> LoadWeights(string path) => Safetensors.LoadStateDict(path);
 
+    /// <summary>Same shape and bit-for-bit equal values.</summary>
+    public static bool Identical(torch.Tensor a, torch.Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
     public void Dispose()
     {
         try { Directory.Delete(Scratch, recursive: true); } catch (IOException) { }

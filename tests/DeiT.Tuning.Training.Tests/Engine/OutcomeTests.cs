@@ -2,6 +2,7 @@ using DeiT.Tuning.Training.Engine;
 
 namespace DeiT.Tuning.Training.Tests.Engine;
 
+[Collection(EngineCollection.Name)]
 public sealed class OutcomeTests : IClassFixture<EngineJobs>
 {
     private readonly EngineJobs _jobs;

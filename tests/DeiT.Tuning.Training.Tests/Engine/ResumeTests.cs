@@ -2,6 +2,7 @@ using DeiT.Tuning.Training.Engine;
 
 namespace DeiT.Tuning.Training.Tests.Engine;
 
+[Collection(EngineCollection.Name)]
 public sealed class ResumeTests : IClassFixture<EngineJobs>
 {
     private readonly EngineJobs _jobs;
@@ -44,16 +45,6 @@ public sealed class ResumeTests : IClassFixture<EngineJobs>
         var actual = EngineJobs.LoadWeights(_jobs.PathIn("b.safetensors"));
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
         foreach (var (name, tensor) in expected)
-            Assert.True(tensor.equal(actual[name]), $"weights of '{name}' differ after resume");
-    }
-
-    [Fact]
-    public void TrainingLearnsSomethingOnRealImages()
-    {
-        var job = EngineJobs.Deit(epochs: 3) with { Recipe = EngineJobs.Deit().Recipe with { MixupAlpha = 0, CutmixAlpha = 0, RandAugOps = 0, ErasingProb = 0, EmaDecay = null } };
-        var outcome = new Trainer().Run(job, EngineJobs.Run(), _ => EpochDecision.Continue, null, CancellationToken.None);
-        Assert.IsType<TrainingOutcome.Completed>(outcome);
-        Assert.True(outcome.Epochs[^1].TrainLoss < outcome.Epochs[0].TrainLoss, "training loss did not fall");
-        Assert.True(outcome.Epochs[^1].Validation.Top1 > 0.3, $"validation top-1 {outcome.Epochs[^1].Validation.Top1} is no better than chance (0.1)");
+            Assert.True(EngineJobs.Identical(tensor, actual[name]), $"weights of '{name}' differ after resume");
     }
 }

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace DeiT.Tuning.Training.Tests.Engine;
 
+[Collection(EngineCollection.Name)]
 public sealed class TeacherTests : IClassFixture<EngineJobs>
 {
     private readonly EngineJobs _jobs;
@@ -20,10 +21,12 @@ public sealed class TeacherTests : IClassFixture<EngineJobs>
         {
             Model = "convnet_tiny",
             Data = EngineJobs.SmallFashionMnist,
-            Recipe = new DeitRecipe { Epochs = 2, BatchSize = 32, BaseLr = 1e-2, WarmupEpochs = 0, RandAugOps = 0, MixupAlpha = 0, CutmixAlpha = 0, ErasingProb = 0, DropPath = 0 },
+            Recipe = new DeitRecipe { Epochs = 3, BatchSize = 32, BaseLr = 5e-2, WarmupEpochs = 0, RandAugOps = 0, MixupAlpha = 0, CutmixAlpha = 0, ErasingProb = 0, DropPath = 0 },
         };
         var trained = new Trainer().Run(teacherJob, EngineJobs.Run(output: teacherPath), _ => EpochDecision.Continue, null, CancellationToken.None);
         Assert.IsType<TrainingOutcome.Completed>(trained);
+        Assert.True(trained.Epochs[^1].TrainLoss < trained.Epochs[0].TrainLoss, "the teacher's training loss did not fall");
+        Assert.True(trained.Epochs[^1].Validation.Top1 > 0.4, $"teacher validation top-1 {trained.Epochs[^1].Validation.Top1} is near chance (0.1)");
 
         // Loaded frozen, the saved teacher scores exactly what the run reported for its last epoch.
         var splits = DatasetCatalog.Load(teacherJob.Data);
