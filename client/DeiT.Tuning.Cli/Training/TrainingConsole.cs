@@ -20,13 +20,13 @@ public static class TrainingConsole
     public static async Task<int> RunAsync(string command, TrainingJob job, TrainingRunOptions run, bool json, CancellationToken cancellationToken)
     {
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        stderr.MarkupLineInterpolated($"[grey]{command}: {job.Model} on {job.Data.Kind}, {job.Recipe.Epochs} epochs, batch {job.Recipe.BatchSize}, distillation {job.Recipe.Distillation.ToString().ToLowerInvariant()}, device {run.Device}[/]");
+        Console.Error.WriteLine($"{command}: {job.Model} on {job.Data.Kind}, {job.Recipe.Epochs} epochs, batch {job.Recipe.BatchSize}, distillation {job.Recipe.Distillation.ToString().ToLowerInvariant()}, device {run.Device}, threads {run.Threads?.ToString(CultureInfo.InvariantCulture) ?? "default"}");
         var clock = Stopwatch.StartNew();
         TrainingOutcome outcome;
         if (Console.IsErrorRedirected)
         {
             // Logs (nohup, CI): one plain line per epoch instead of redrawn bars.
-            outcome = await StartTrainer(job, run, report => stderr.WriteLine(Summary(report, job.Recipe.Epochs)), null, cancellationToken);
+            outcome = await StartTrainer(job, run, report => Console.Error.WriteLine(Summary(report, job.Recipe.Epochs)), null, cancellationToken);
         }
         else
         {
@@ -77,26 +77,30 @@ public static class TrainingConsole
         _ => throw new UnreachableException(),
     };
 
-    internal static string Summary(EpochReport r, int epochs) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {r.Epoch}/{epochs}: lr {r.LearningRate:G3}, train loss {r.TrainLoss:F4}, val loss {r.Validation.Loss:F4}, " +
-        $"val top-1 {r.Validation.Top1:P2}, top-5 {r.Validation.Top5:P2}" +
-        (r.Test is { } t ? $", test top-1 {t.Top1:P2}" : "") +
-        $", {r.ImagesPerSecond:F0} img/s, {r.EpochTime.TotalSeconds:F0} s");
+    internal static string Summary(EpochReport r, int epochs)
+    {
+        var test = r.Test is { } t ? $", test top-1 {Percent(t.Top1)}" : "";
+        return FormattableString.Invariant(
+            $"epoch {r.Epoch}/{epochs}: lr {r.LearningRate:0.00e+00}, train loss {r.TrainLoss:F4}, val loss {r.Validation.Loss:F4}, val top-1 {Percent(r.Validation.Top1)}, top-5 {Percent(r.Validation.Top5)}{test}, {r.ImagesPerSecond:F0} img/s, {r.EpochTime.TotalSeconds:F0} s");
+    }
+
+    private static string Percent(double fraction) => (100 * fraction).ToString("F2", CultureInfo.InvariantCulture) + "%";
 
     private static void PrintTable(Result result)
     {
         var table = new Table().Title($"{result.Command}: {result.Job.Model} on {result.Job.Data.Kind}");
-        foreach (var column in new[] { "epoch", "lr", "train loss", "val loss", "val top-1", "val top-5", "test top-1", "images/s", "time" })
-            table.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var column in new[] { "epoch", "lr", "train loss", "val loss", "val@1", "val@5", "test@1", "img/s", "time" })
+            table.AddColumn(new TableColumn(column).RightAligned().NoWrap());
         foreach (var row in result.Epochs)
             table.AddRow(
-                row.Epoch.ToString(CultureInfo.InvariantCulture), row.Lr.ToString("G3", CultureInfo.InvariantCulture),
+                row.Epoch.ToString(CultureInfo.InvariantCulture), row.Lr.ToString("0.00e+00", CultureInfo.InvariantCulture),
                 row.TrainLoss.ToString("F4", CultureInfo.InvariantCulture), row.ValLoss.ToString("F4", CultureInfo.InvariantCulture),
-                row.ValTop1.ToString("P2", CultureInfo.InvariantCulture), row.ValTop5.ToString("P2", CultureInfo.InvariantCulture),
-                row.TestTop1?.ToString("P2", CultureInfo.InvariantCulture) ?? "-", row.ImagesPerS.ToString("F0", CultureInfo.InvariantCulture),
-                TimeSpan.FromSeconds(row.EpochS).ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture));
+                Percent(row.ValTop1), Percent(row.ValTop5), row.TestTop1 is { } test ? Percent(test) : "-",
+                row.ImagesPerS.ToString("F0", CultureInfo.InvariantCulture),
+                TimeSpan.FromSeconds(row.EpochS).ToString(@"m\:ss", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"outcome: [bold]{result.Outcome}[/]{(result.Diverged is { } d ? $" ({d.Reason})" : "")}, wall time {TimeSpan.FromSeconds(result.WallTimeS):h\\:mm\\:ss}");
+        var diverged = result.Diverged is { } d ? $" ({d.Reason})" : "";
+        AnsiConsole.MarkupLineInterpolated($"outcome: [bold]{result.Outcome}[/]{diverged}, wall time {TimeSpan.FromSeconds(result.WallTimeS):h\\:mm\\:ss}");
         if (result.Out is { } path) AnsiConsole.MarkupLineInterpolated($"weights: {path}");
     }
 

@@ -52,7 +52,7 @@ public sealed partial class CheckpointStore
                 var differences = _job.DifferencesFrom(new JobFingerprint(header.JobFingerprint, header.Job));
                 throw new CheckpointMismatchException(
                     $"Checkpoint '{path}' was written by a different training job, so it cannot be resumed " +
-                    $"(differs in: {string.Join("; ", differences)}). Use another checkpoint directory, or delete " +
+                    $"(this job vs the checkpoint's: {string.Join("; ", differences)}). Use another checkpoint directory, or delete " +
                     $"the checkpoints in '{Directory}' to start over.");
             }
             return new StoredCheckpoint(path, header);

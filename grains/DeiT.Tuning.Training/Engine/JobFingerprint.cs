@@ -7,8 +7,9 @@ using System.Text.Json.Serialization;
 namespace DeiT.Tuning.Training.Engine;
 
 /// <summary>
-/// Identifies a training job by everything that determines its result (model, data, recipe, seed, teacher), so a
-/// checkpoint is only ever resumed by the job that wrote it.
+/// Identifies a training job by everything that determines its training (model, data, recipe, seed, teacher), so a
+/// checkpoint is only ever resumed by the job that wrote it. Whether the test split is also evaluated each epoch
+/// changes no weight, so it is left out.
 /// </summary>
 public sealed record JobFingerprint(string Hash, string CanonicalJson)
 {
@@ -21,7 +22,7 @@ public sealed record JobFingerprint(string Hash, string CanonicalJson)
 
     public static JobFingerprint Of(TrainingJob job)
     {
-        var json = JsonSerializer.Serialize(job, Json);
+        var json = JsonSerializer.Serialize(job with { EvaluateTestEachEpoch = false }, Json);
         return new JobFingerprint(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json))), json);
     }
 

@@ -8,13 +8,14 @@ namespace DeiT.Tuning.Cli.Commands.Teacher;
 /// <summary>`deit-tune teacher train`: train a ConvNet teacher with the same engine and save it for distillation.</summary>
 public static class TeacherCommand
 {
-    /// <summary>A ConvNet's recipe: AdamW + cosine as DeiT, but no Mixup/CutMix, RandAugment, erasing or drop path unless asked.</summary>
+    /// <summary>A ConvNet's recipe for a few epochs: AdamW + cosine as DeiT without warmup, and no Mixup/CutMix, RandAugment,
+    /// erasing or drop path unless asked.</summary>
     public static readonly DeitRecipe Defaults = new()
     {
         Epochs = 5,
         BatchSize = 128,
         BaseLr = 2e-3,
-        WarmupEpochs = 1,
+        WarmupEpochs = 0,
         RandAugOps = 0,
         MixupAlpha = 0,
         CutmixAlpha = 0,
