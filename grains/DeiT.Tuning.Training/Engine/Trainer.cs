@@ -10,6 +10,8 @@ namespace DeiT.Tuning.Training.Engine;
 /// Trains one job: per epoch train → evaluate validation (and test) → checkpoint → ask <c>onEpoch</c>.
 /// Synchronous; run it on a dedicated thread (TorchSharp dispose scopes are thread-local).
 /// Failures of the run itself (divergence, cancellation, a Stop decision) are outcomes, not exceptions.
+/// With a checkpoint directory, a run resumes from its newest valid checkpoint: every random draw is a pure function of
+/// (seed, epoch, step), so the resumed run repeats the uninterrupted one exactly and no RNG state needs saving.
 /// </summary>
 public sealed class Trainer
 {
@@ -108,7 +110,7 @@ public sealed class Trainer
                 loss = lossTensor.item<float>();
                 if (!double.IsFinite(loss))
                     return new EpochTraining(double.NaN, 0, false,
-                        (step, $"training loss became {loss} at epoch {epoch + 1}, step {step} of {steps} (lr {lr:G4})"));
+                        (step, FormattableString.Invariant($"training loss became {(double.IsNaN(loss) ? "NaN" : "infinite")} at epoch {epoch + 1}, step {step} of {steps} (lr {lr:G4})")));
                 setup.Optimizer.zero_grad();
                 lossTensor.backward();
                 if (recipe.ClipGrad is { } maxNorm)
