@@ -41,11 +41,18 @@ public static class ImageFolderReader
         int imageBytes = 3 * size * size;
         var pixels = new byte[(long)files.Count * imageBytes];
         var labels = new int[files.Count];
-        Parallel.For(0, files.Count, i =>
+        try
         {
-            LoadInto(files[i].Path, size, pixels.AsSpan(i * imageBytes, imageBytes));
-            labels[i] = files[i].Label;
-        });
+            Parallel.For(0, files.Count, i =>
+            {
+                LoadInto(files[i].Path, size, pixels.AsSpan(i * imageBytes, imageBytes));
+                labels[i] = files[i].Label;
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is DatasetFileException) is { } first)
+        {
+            throw first;
+        }
         return (pixels, labels);
     }
 
@@ -53,7 +60,11 @@ public static class ImageFolderReader
     {
         Image<Rgb24> image;
         try { image = Image.Load<Rgb24>(path); }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+        catch (UnknownImageFormatException e)
+        {
+            throw new DatasetFileException($"{path}: not a readable JPEG/PNG image (unknown format).", e);
+        }
+        catch (Exception e) when (e is InvalidImageContentException or NotSupportedException)
         {
             throw new DatasetFileException($"{path}: not a readable JPEG/PNG image ({e.Message}).", e);
         }
