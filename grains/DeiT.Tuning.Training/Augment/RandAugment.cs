@@ -25,6 +25,8 @@ public sealed class RandAugment : IPixelAugmentation
     public double MagnitudeStd { get; }
     public double Probability { get; }
     public static IReadOnlyList<RandAugmentOp> OpSet => Ops;
+    /// <summary>Per-channel fill of the geometric ops (timm: the dataset mean as 8-bit values).</summary>
+    public IReadOnlyList<byte> Fill => _fill;
 
     public string Name => $"RandAugment(n {NumOps}, m {Magnitude}, std {MagnitudeStd}, inc)";
 

@@ -14,7 +14,7 @@ public sealed class RandomCropWithPadding(int padding) : IPixelAugmentation
     }
 
     /// <summary>out[y, x] = in[y + dy, x + dx], zero outside.</summary>
-    internal static void Shift(Span<byte> chw, int c, int h, int w, int dy, int dx)
+    public static void Shift(Span<byte> chw, int c, int h, int w, int dy, int dx)
     {
         int plane = h * w;
         for (int ch = 0; ch < c; ch++)
