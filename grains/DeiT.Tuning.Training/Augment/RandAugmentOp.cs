@@ -43,7 +43,8 @@ public static class RandAugmentOps
     }
 
     /// <summary>Applies one op with its argument; geometric ops fill uncovered pixels with <paramref name="fill"/>.</summary>
-    public static void Apply(RandAugmentOp op, double argument, Span<byte> chw, int c, int h, int w, ReadOnlySpan<byte> fill)
+    public static void Apply(RandAugmentOp op, double argument, Span<byte> chw, int c, int h, int w, ReadOnlySpan<byte> fill,
+        PilResampling resampling = PilResampling.Bilinear)
     {
         switch (op)
         {
@@ -57,11 +58,11 @@ public static class RandAugmentOps
             case RandAugmentOp.ContrastIncreasing: PilPointOps.Contrast(chw, c, (float)argument); break;
             case RandAugmentOp.BrightnessIncreasing: PilPointOps.Brightness(chw, (float)argument); break;
             case RandAugmentOp.SharpnessIncreasing: PilPointOps.Sharpness(chw, c, h, w, (float)argument); break;
-            case RandAugmentOp.Rotate: PilAffine.Transform(chw, c, h, w, PilAffine.Rotation(argument, h, w), fill); break;
-            case RandAugmentOp.ShearX: PilAffine.Transform(chw, c, h, w, PilAffine.ShearX(argument), fill); break;
-            case RandAugmentOp.ShearY: PilAffine.Transform(chw, c, h, w, PilAffine.ShearY(argument), fill); break;
-            case RandAugmentOp.TranslateXRel: PilAffine.Transform(chw, c, h, w, PilAffine.TranslateX(argument * w), fill); break;
-            case RandAugmentOp.TranslateYRel: PilAffine.Transform(chw, c, h, w, PilAffine.TranslateY(argument * h), fill); break;
+            case RandAugmentOp.Rotate: PilAffine.Transform(chw, c, h, w, PilAffine.Rotation(argument, h, w), fill, resampling); break;
+            case RandAugmentOp.ShearX: PilAffine.Transform(chw, c, h, w, PilAffine.ShearX(argument), fill, resampling); break;
+            case RandAugmentOp.ShearY: PilAffine.Transform(chw, c, h, w, PilAffine.ShearY(argument), fill, resampling); break;
+            case RandAugmentOp.TranslateXRel: PilAffine.Transform(chw, c, h, w, PilAffine.TranslateX(argument * w), fill, resampling); break;
+            case RandAugmentOp.TranslateYRel: PilAffine.Transform(chw, c, h, w, PilAffine.TranslateY(argument * h), fill, resampling); break;
             default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
         }
     }
