@@ -41,7 +41,7 @@ public sealed class BatchLoader : IDisposable
     {
         int n = _data.Count, repeats = _options.RepeatedAugmentation;
         var distinct = Enumerable.Range(0, n).ToArray();
-        if (_options.Shuffle) SeedMix.Random(_options.Seed, epoch, OrderStream).Shuffle(distinct);
+        if (_options.Shuffle) SeedMix.Shuffle(SeedMix.Random(_options.Seed, epoch, OrderStream), distinct.AsSpan());
         if (repeats == 1) return distinct;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = distinct[i / repeats];
