@@ -59,6 +59,7 @@ public sealed class BatchLoader : IDisposable
     {
         using var run = new EpochRun(this, epoch);
         _runs[run] = 0;
+        if (_disposed) run.Cancel();   // the loader was disposed while this run was starting
         try
         {
             for (int b = 0; b < BatchesPerEpoch; b++) yield return run.Take(b);
