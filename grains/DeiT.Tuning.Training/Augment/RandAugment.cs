@@ -3,6 +3,7 @@ namespace DeiT.Tuning.Training.Augment;
 /// <summary>
 /// timm RandAugment `rand-m{M}-mstd{S}-inc1` with n ops: n ops drawn uniformly with replacement from the increasing
 /// set; each applied with probability ½ at magnitude N(M, S) clipped to [0, 10], signed ops negated with probability ½.
+/// As in timm (no magnitude_max), magnitudes above 10 act as 10.
 /// </summary>
 public sealed class RandAugment : IPixelAugmentation
 {

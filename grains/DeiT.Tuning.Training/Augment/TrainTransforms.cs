@@ -26,7 +26,4 @@ public static class TrainTransforms
         if (recipe.ErasingProb > 0) tensorSteps.Add(new RandomErasing(recipe.ErasingProb));
         return new TransformPipeline(pixelSteps, data.Normalization, tensorSteps);
     }
-
-    /// <summary>Evaluation: normalize only.</summary>
-    public static TransformPipeline Evaluation(ImageDataset data) => new([], data.Normalization, []);
 }
