@@ -39,6 +39,9 @@ public static class ImageFolderReader
         if (files.Count == 0) throw new DatasetFileException($"{folder}: no .jpg/.jpeg/.png images in its class subfolders.");
 
         int imageBytes = 3 * size * size;
+        if ((long)files.Count * imageBytes > Array.MaxLength)
+            throw new InvalidOperationException(
+                $"{folder}: {files.Count} images of 3×{size}×{size} exceed the 2 GB an in-memory dataset can hold; use a smaller image size or fewer images.");
         var pixels = new byte[(long)files.Count * imageBytes];
         var labels = new int[files.Count];
         try

@@ -124,7 +124,7 @@ public class AugmentationTests
     {
         var fashion = DataTestFiles.FashionMnist.Train;
         var deit = TrainTransforms.ForRecipe(new DeitRecipe(), fashion);
-        Assert.Equal(new[] { "RandomCrop(pad 4)", "HorizontalFlip(p 0.5)", "RandAugment(n 2, m 9, std 0.5, inc)", "Normalize", "RandomErasing(p 0.25, pixel)" },
+        Assert.Equal(new[] { "RandomCrop(pad 4)", "HorizontalFlip(p 0.5)", "RandAugment(n 2, m 9, std 0.5, inc, bicubic)", "Normalize", "RandomErasing(p 0.25, pixel)" },
             deit.StepNames);
         var ra = Assert.IsType<RandAugment>(deit.PixelSteps[2]);
         Assert.Equal(73, Assert.Single(ra.Fill));   // round(0.2860 · 255)
@@ -151,9 +151,38 @@ public class AugmentationTests
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);
 
-        var evaluation = TrainTransforms.Evaluation(fashion);
-        evaluation.Apply(image, a, 1, 28, 28, new Random(0));
+        // With every augmentation off only the normalization is left.
+        var bare = new TransformPipeline([], fashion.Normalization, []);
+        bare.Apply(image, a, 1, 28, 28, new Random(0));
         Assert.Equal((image[300] / 255f - 0.2860f) / 0.3530f, a[300], 5);
+    }
+
+    [Theory]
+    [InlineData(PilResampling.Bilinear, new byte[] { 0, 50, 100, 100, 9 })]
+    // PIL's a = −1 cubic: at x=2 the samples 0,100,100,100 at d=½ give 100 + ½(100 + ½(−200 + ½·100)) = 112.5 → 112.
+    [InlineData(PilResampling.Bicubic, new byte[] { 0, 50, 112, 100, 9 })]
+    public void HalfPixelTranslationSamplesBetweenNeighbours(PilResampling resampling, byte[] expected)
+    {
+        byte[] row = [0, 0, 100, 100, 100];
+        PilAffine.Transform(row, 1, 1, 5, PilAffine.TranslateX(0.5), [9], resampling);
+        Assert.Equal(expected, row);
+    }
+
+    [Theory]
+    [InlineData(PilResampling.Bilinear)]
+    [InlineData(PilResampling.Bicubic)]
+    public void IdentityAndWholePixelShiftsAreExact(PilResampling resampling)
+    {
+        var image = Ramp(3, 7, 9);
+        var same = image.ToArray();
+        PilAffine.Transform(same, 3, 7, 9, [1, 0, 0, 0, 1, 0], [1, 2, 3], resampling);
+        Assert.Equal(image, same);
+        var shifted = image.ToArray();
+        PilAffine.Transform(shifted, 3, 7, 9, PilAffine.TranslateY(2), [1, 2, 3], resampling);   // out[y] = in[y + 2]
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 7; y++)
+                for (int x = 0; x < 9; x++)
+                    Assert.Equal(y + 2 < 7 ? image[c * 63 + (y + 2) * 9 + x] : (byte)(c + 1), shifted[c * 63 + y * 9 + x]);
     }
 
     [Fact]

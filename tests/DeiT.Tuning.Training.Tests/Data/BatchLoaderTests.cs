@@ -111,6 +111,27 @@ public class BatchLoaderTests
     }
 
     [Fact]
+    public void DisposingTheLoaderMidEpochStopsWorkersAndTheConsumer()
+    {
+        var counting = new CountingTransform();
+        var loader = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 4, Workers = 2, QueueCapacity = 2, Transform = counting });
+        int seen = 0;
+        Assert.Throws<OperationCanceledException>(() =>
+        {
+            foreach (var batch in loader.Epoch(0))
+            {
+                batch.Dispose();
+                if (++seen == 2) loader.Dispose();
+            }
+        });
+        Assert.Equal(2, seen);
+        int afterDispose = counting.Calls;
+        Thread.Sleep(100);
+        Assert.Equal(afterDispose, counting.Calls);
+        Assert.Throws<ObjectDisposedException>(() => loader.Epoch(1));
+    }
+
+    [Fact]
     public void WorkerFailuresSurfaceInTheConsumer()
     {
         using var loader = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 8, Workers = 2, Transform = new FailingTransform() });

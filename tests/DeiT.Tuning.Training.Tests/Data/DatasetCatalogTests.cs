@@ -50,6 +50,10 @@ public class DatasetCatalogTests
         var e = Assert.Throws<ArgumentException>(() => DatasetCatalog.Load(new DatasetSpec { Kind = "svhn", Root = "/tmp" }));
         Assert.Contains("'svhn'", e.Message);
         Assert.Contains("fashion-mnist, mnist, cifar10, cifar100, imagefolder", e.Message);
+        e = Assert.Throws<ArgumentException>(() => DatasetCatalog.Load(new DatasetSpec { Kind = "mnist", Root = "/tmp", TestLimit = -5 }));
+        Assert.Contains("DatasetSpec.TestLimit must be non-negative", e.Message);
+        e = Assert.Throws<ArgumentException>(() => DatasetCatalog.Load(new DatasetSpec { Kind = "mnist", Root = "/tmp", ValidationFraction = 1 }));
+        Assert.Contains("DatasetSpec.ValidationFraction must be in [0, 1)", e.Message);
     }
 
     [Fact]
