@@ -19,5 +19,5 @@ public sealed record SamplerOptions
     public int GpCandidates { get; init; } = 1024;
 
     /// <summary>GP: at most this many observations (the best and a seeded random rest) enter the hyperparameter fit.</summary>
-    public int GpMaxFitPoints { get; init; } = 200;
+    public int GpMaxFitPoints { get; init; } = 128;
 }
