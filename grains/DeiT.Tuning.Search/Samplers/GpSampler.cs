@@ -61,12 +61,18 @@ public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
         return encoder.Decode(chosen);
     }
 
+    /// <summary>
+    /// MAP fit from the previous suggestion's hyperparameters (few iterations: they move little between
+    /// suggestions) and, on small histories and every fifth suggestion, also from the default start, so a fit
+    /// stuck in a poor local optimum is left behind.
+    /// </summary>
     private KernelParams FitKernel(List<double[]> x, double[] y, int dimensions)
     {
         var (fitX, fitY) = FitSubset(x, y);
-        var starts = new List<KernelParams> { KernelParams.Initial(dimensions) };
+        var starts = new List<KernelParams>();
         var warm = _lastFit is { } last && last.Length == dimensions + 2;
-        if (warm) starts.Insert(0, KernelParams.FromVector(_lastFit!));
+        if (warm) starts.Add(KernelParams.FromVector(_lastFit!));
+        if (!warm || fitY.Length <= 64 || _suggestions % 5 == 0) starts.Add(KernelParams.Initial(dimensions));
         var fitted = MarginalLikelihood.Fit(fitX, fitY, starts, warm ? WarmFitIterations : FitIterations);
         _lastFit = fitted.ToVector();
         return fitted;
