@@ -32,14 +32,15 @@ public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
 
     public string Name => "gp";
 
-    public int StartupTrials => options.StartupTrials ?? 8;
+    /// <summary>Sobol points before the model: one more than the parameters (enough to fit the lengthscales), 5 to 10.</summary>
+    public int StartupTrials(SearchSpace space) => options.StartupTrials ?? Math.Clamp(space.Parameters.Count + 1, 5, 10);
 
     public IReadOnlyDictionary<string, ParamValue> Suggest(SearchSpace space, IReadOnlyList<FrozenTrial> trials, StudyDirection direction)
     {
         _suggestions++;
         var encoder = new UnitCubeEncoder(space);
         var (x, y) = Observations(encoder, trials, direction);
-        if (x.Count < Math.Max(StartupTrials, 2)) return _startup.Suggest(space, trials, direction);
+        if (x.Count < Math.Max(StartupTrials(space), 2)) return _startup.Suggest(space, trials, direction);
 
         var (standardized, _, _) = Standardize(y);
         var parameters = FitKernel(x, standardized, encoder.Dimensions);

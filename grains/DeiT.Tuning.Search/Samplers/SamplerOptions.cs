@@ -3,7 +3,7 @@ namespace DeiT.Tuning.Search.Samplers;
 /// <summary>Settings of the model-based samplers (null: the sampler's own default).</summary>
 public sealed record SamplerOptions
 {
-    /// <summary>Finished trials sampled quasi-randomly before the model takes over (TPE: 10 as Optuna; GP: 8).</summary>
+    /// <summary>Finished trials sampled quasi-randomly before the model takes over (TPE: 10 as Optuna; GP: parameters + 1, within 5…10).</summary>
     public int? StartupTrials { get; init; }
 
     /// <summary>TPE: candidates drawn from l(x) and ranked by l(x)/g(x) (Optuna: 24).</summary>
