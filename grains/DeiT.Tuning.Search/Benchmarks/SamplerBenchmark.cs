@@ -6,17 +6,8 @@ namespace DeiT.Tuning.Search.Benchmarks;
 /// <summary>Simple regret of a sampler on a test function: the best value after a budget minus the known minimum.</summary>
 public sealed record RegretResult(string Function, string Sampler, int Trials, IReadOnlyList<double> Regrets)
 {
-    public double Median => Percentile(0.5);
+    public double Median => Statistics.Median(Regrets);
     public double Mean => Regrets.Average();
-
-    private double Percentile(double q)
-    {
-        var sorted = Regrets.Order().ToList();
-        var position = q * (sorted.Count - 1);
-        var lo = (int)Math.Floor(position);
-        var hi = Math.Min(lo + 1, sorted.Count - 1);
-        return sorted[lo] + (position - lo) * (sorted[hi] - sorted[lo]);
-    }
 }
 
 /// <summary>Time of one suggestion by a fresh sampler that loads a history of n random observations.</summary>

@@ -42,7 +42,7 @@ public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
         var (x, y) = Observations(encoder, trials, direction);
         if (x.Count < Math.Max(StartupTrials(space), 2)) return _startup.Suggest(space, trials, direction);
 
-        var (standardized, _, _) = Standardize(y);
+        var standardized = Standardize(y);
         var parameters = FitKernel(x, standardized, encoder.Dimensions);
         var gp = new GaussianProcess([.. x], standardized, parameters);
         var best = gp.TrainingMean.Min();
@@ -109,7 +109,7 @@ public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
             .Select(t => sign * LastIntermediate(t)!.Value);
         var finite = completed.Concat(prunedValues).ToList();
         double? worst = finite.Count > 0 ? finite.Max() : null;
-        double? median = completed.Count > 0 ? Median(completed) : null;
+        double? median = completed.Count > 0 ? Statistics.Median(completed) : null;
 
         var x = new List<double[]>();
         var y = new List<double>();
@@ -131,19 +131,13 @@ public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
 
     private static double? LastIntermediate(FrozenTrial t) => t.Intermediate.Count == 0 ? null : t.Intermediate[t.Intermediate.Keys.Max()];
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-    }
-
-    private static (double[] Standardized, double Mean, double Std) Standardize(double[] y)
+    /// <summary>Zero mean, unit standard deviation (a constant history stays at zero).</summary>
+    private static double[] Standardize(double[] y)
     {
         var mean = y.Average();
         var std = Math.Sqrt(y.Sum(v => (v - mean) * (v - mean)) / y.Length);
         if (!(std > 1e-12)) std = 1;
-        return (y.Select(v => (v - mean) / std).ToArray(), mean, std);
+        return y.Select(v => (v - mean) / std).ToArray();
     }
 
     private sealed record State(string Rng, string Startup, double[]? LastFit, long Suggestions);
