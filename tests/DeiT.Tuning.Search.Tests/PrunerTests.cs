@@ -59,6 +59,31 @@ public class PrunerTests
     }
 
     [Fact]
+    public void The_grace_parameter_holds_each_trial_until_its_own_warmup_ends()
+    {
+        var pruner = PrunerFactory.Create("asha:min_resource=1,reduction_factor=2,grace_parameter=warmup_epochs");
+        var study = new List<FrozenTrial>();
+        Assert.Null(Drive(pruner, study, 0, StudyDirection.Maximize, 0.5, 0.6, 0.7, 0.8, 0.9));
+        FrozenTrial Warming(int number, int warmup, params (int, double)[] reports) =>
+            Trials.Reporting(number, TrialState.Running, reports) with { Params = new Dictionary<string, ParamValue> { ["warmup_epochs"] = ParamValue.Of(warmup) } };
+        Assert.False(pruner.ShouldPrune(Warming(1, 3, (1, 0.1), (2, 0.1)), study, StudyDirection.Maximize));
+        Assert.True(pruner.ShouldPrune(Warming(1, 3, (1, 0.1), (2, 0.1), (3, 0.1)), study, StudyDirection.Maximize));
+        Assert.True(pruner.ShouldPrune(Warming(2, 0, (1, 0.1)), study, StudyDirection.Maximize));
+
+        var hyperband = new HyperbandPruner(new PrunerOptions { MaxResource = 9, GraceParameter = "warmup_epochs" });
+        var restored = new HyperbandPruner(new PrunerOptions { MaxResource = 9, GraceParameter = "warmup_epochs" });
+        var hyperStudy = new List<FrozenTrial>();
+        for (var n = 0; n < 6; n++) Drive(hyperband, hyperStudy, n, StudyDirection.Maximize, Enumerable.Range(1, 9).Select(s => 0.1 * n + 0.01 * s).ToArray());
+        restored.LoadState(hyperband.SaveState());
+        Assert.Equal(hyperband.SaveState(), restored.SaveState());
+        for (var n = 6; n < 12; n++)
+        {
+            var probe = Trials.Reporting(n, TrialState.Running, Enumerable.Range(1, 9).Select(s => (s, 0.05 * n)).ToArray());
+            Assert.Equal(hyperband.ShouldPrune(probe, hyperStudy, StudyDirection.Maximize), restored.ShouldPrune(probe, hyperStudy, StudyDirection.Maximize));
+        }
+    }
+
+    [Fact]
     public void Hyperband_bracket_sizes_follow_the_allocation_budgets()
     {
         var hyperband = (HyperbandPruner)PrunerFactory.Create("hyperband:min_resource=1,max_resource=81,reduction_factor=3");

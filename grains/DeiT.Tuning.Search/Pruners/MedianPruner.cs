@@ -14,7 +14,7 @@ public sealed class MedianPruner(PrunerOptions options) : IPruner
         var completed = trials.Where(t => t.State == TrialState.Complete && t.Number != trial.Number).ToList();
         if (completed.Count < options.StartupTrials) return false;
         var step = trial.Intermediate.Keys.Max();
-        if (step < options.WarmupSteps) return false;
+        if (step < options.GraceFor(trial, options.WarmupSteps)) return false;
         if ((step - options.WarmupSteps) % Math.Max(1, options.IntervalSteps) != 0) return false;
 
         var values = trial.Intermediate.Values.Where(v => !double.IsNaN(v)).ToList();
