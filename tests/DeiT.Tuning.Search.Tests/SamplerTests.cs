@@ -61,6 +61,34 @@ public class SamplerTests
     }
 
     [Theory]
+    [MemberData(nameof(Names))]
+    public void Samplers_take_pruned_failed_and_running_trials_in_their_stride(string name)
+    {
+        var space = SearchSpace.DeitDefault;
+        var feeder = SamplerFactory.Create("random", 11);
+        var history = new List<FrozenTrial>();
+        for (var t = 0; t < 16; t++)
+        {
+            var x = feeder.Suggest(space, history, StudyDirection.Maximize);
+            var curve = Enumerable.Range(1, 1 + t % 4).ToDictionary(e => e, e => Objective(x) * e / 4.0);
+            history.Add((t % 4) switch
+            {
+                0 => Trials.Complete(t, x, Objective(x)),
+                1 => new FrozenTrial(t, TrialState.Pruned, x, null, curve),
+                2 => new FrozenTrial(t, TrialState.Failed, x, null, curve.ToDictionary(kv => kv.Key, kv => double.NaN)),
+                _ => new FrozenTrial(t, TrialState.Running, x, null, curve),
+            });
+        }
+        var sampler = SamplerFactory.Create(name, 4, FastStartup);
+        for (var k = 0; k < 2; k++)
+        {
+            var suggestion = sampler.Suggest(space, history, StudyDirection.Maximize);
+            space.Validate(suggestion);
+            history.Add(new FrozenTrial(history.Count, TrialState.Running, suggestion, null, new Dictionary<int, double>()));
+        }
+    }
+
+    [Theory]
     [InlineData("tpe", 40, 0.03)]
     [InlineData("tpe-multivariate", 40, 0.03)]
     [InlineData("gp", 15, 0.005)]
