@@ -41,7 +41,7 @@ public class GpMathTests
         var x = Enumerable.Range(0, 40).Select(_ => new[] { rng.NextDouble(), rng.NextDouble() }).ToArray();
         var y = x.Select(p => Math.Sin(8 * p[0])).ToArray(); // varies along x0 only
         var start = KernelParams.Initial(2);
-        var fitted = MarginalLikelihood.Fit(x, y, [start], 100);
+        var fitted = MarginalLikelihood.Fit(x, y, [(start, 100)]);
         var g = new double[4];
         Assert.True(MarginalLikelihood.NegativeLogPosterior(x, y, fitted.ToVector(), g) < MarginalLikelihood.NegativeLogPosterior(x, y, start.ToVector(), g));
         Assert.True(fitted.LogLengthscales[0] < fitted.LogLengthscales[1] - 1, $"lengthscales {Math.Exp(fitted.LogLengthscales[0])}, {Math.Exp(fitted.LogLengthscales[1])}");

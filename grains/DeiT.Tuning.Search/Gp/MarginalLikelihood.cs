@@ -14,21 +14,21 @@ internal static class MarginalLikelihood
 {
     private const double LogBound = 12; // |log θ| beyond this is outside the domain (keeps exp finite and K invertible)
 
-    /// <summary>The best MAP fit over the given starting points.</summary>
-    public static KernelParams Fit(double[][] x, double[] y, IEnumerable<KernelParams> starts, int maxIterations)
+    /// <summary>The best MAP fit over the given starting points, each run for at most its number of L-BFGS iterations.</summary>
+    public static KernelParams Fit(double[][] x, double[] y, IReadOnlyList<(KernelParams Start, int Iterations)> starts)
     {
         KernelParams? best = null;
         var bestValue = double.PositiveInfinity;
-        foreach (var start in starts)
+        foreach (var (start, iterations) in starts)
         {
-            var (theta, value) = Lbfgs.Minimize((t, g) => NegativeLogPosterior(x, y, t, g), start.ToVector(), maxIterations);
+            var (theta, value) = Lbfgs.Minimize((t, g) => NegativeLogPosterior(x, y, t, g), start.ToVector(), iterations);
             if (value < bestValue)
             {
                 bestValue = value;
                 best = KernelParams.FromVector(theta);
             }
         }
-        return best ?? starts.First();
+        return best ?? starts[0].Start;
     }
 
     /// <summary>−(log p(y | θ) + log p(θ)) and its gradient with respect to θ.</summary>

@@ -70,11 +70,11 @@ public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
     private KernelParams FitKernel(List<double[]> x, double[] y, int dimensions)
     {
         var (fitX, fitY) = FitSubset(x, y);
-        var starts = new List<KernelParams>();
+        var starts = new List<(KernelParams, int)>();
         var warm = _lastFit is { } last && last.Length == dimensions + 2;
-        if (warm) starts.Add(KernelParams.FromVector(_lastFit!));
-        if (!warm || fitY.Length <= 64 || _suggestions % 5 == 0) starts.Add(KernelParams.Initial(dimensions));
-        var fitted = MarginalLikelihood.Fit(fitX, fitY, starts, warm ? WarmFitIterations : FitIterations);
+        if (warm) starts.Add((KernelParams.FromVector(_lastFit!), WarmFitIterations));
+        if (!warm || fitY.Length <= 64 || _suggestions % 5 == 0) starts.Add((KernelParams.Initial(dimensions), FitIterations));
+        var fitted = MarginalLikelihood.Fit(fitX, fitY, starts);
         _lastFit = fitted.ToVector();
         return fitted;
     }
