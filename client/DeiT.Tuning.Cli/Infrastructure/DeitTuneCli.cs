@@ -11,6 +11,7 @@ public static class DeitTuneCli
         root.Options.Add(GlobalOptions.Json);
         root.Options.Add(GlobalOptions.Cluster);
         // Commands register here, one line each, from their folders under Commands/.
+        root.Subcommands.Add(Commands.Bench.BenchCommand.Create());
         return root;
     }
 

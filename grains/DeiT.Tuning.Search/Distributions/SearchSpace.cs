@@ -43,7 +43,7 @@ public sealed class SearchSpace
         return Parse(reader.ReadToEnd());
     });
 
-    /// <summary>Parses a space from YAML or JSON text (JSON is detected by a leading '{' or '[').</summary>
+    /// <summary>Parses a space from YAML or JSON text (one reader: JSON is YAML's flow style).</summary>
     public static SearchSpace Parse(string text) => SearchSpaceReader.Read(text);
 
     public static SearchSpace Load(string path)

@@ -80,6 +80,13 @@ internal static class SearchSpaceReader
         if (node is not YamlMappingNode spec)
             throw new SearchSpaceException(name, "its spec must be a mapping like {type: float, low: 0, high: 1}");
         var type = TryGet(spec, "type", out var t) ? Scalar(t, name, "type") : throw new SearchSpaceException(name, "has no 'type'; use float, int or categorical");
+        var allowed = type.Equals("categorical", StringComparison.OrdinalIgnoreCase) ? CategoricalKeys : NumericKeys;
+        foreach (var key in spec.Children.Keys)
+        {
+            var k = Scalar(key, name, "key");
+            if (!allowed.Contains(k) && type.ToLowerInvariant() is "float" or "int" or "categorical")
+                throw new SearchSpaceException(name, $"unknown key '{k}' for type {type}; allowed: {string.Join(", ", allowed)}");
+        }
         Distribution distribution = type.ToLowerInvariant() switch
         {
             "float" => ReadFloat(name, spec),
@@ -87,13 +94,6 @@ internal static class SearchSpaceReader
             "categorical" => ReadCategorical(name, spec),
             _ => throw new SearchSpaceException(name, $"unknown type '{type}'; use float, int or categorical"),
         };
-        var allowed = distribution is CategoricalDistribution ? CategoricalKeys : NumericKeys;
-        foreach (var key in spec.Children.Keys)
-        {
-            var k = Scalar(key, name, "key");
-            if (!allowed.Contains(k))
-                throw new SearchSpaceException(name, $"unknown key '{k}' for type {type}; allowed: {string.Join(", ", allowed)}");
-        }
         return distribution with { When = ReadCondition(name, spec) };
     }
 

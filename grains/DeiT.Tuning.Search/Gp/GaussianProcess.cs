@@ -10,6 +10,7 @@ internal sealed class GaussianProcess
 {
     private readonly double[][] _x;
     private readonly double[] _lower;   // Cholesky factor L of K, row-major n×n
+    private readonly double[] _upper;   // L^T, row-major, so both triangular solves read memory in order
     private readonly double[] _alpha;   // K⁻¹ y
     private readonly double[] _inv;     // 1/ℓ²
     private readonly int _n;
@@ -40,8 +41,13 @@ internal sealed class GaussianProcess
         }
         var factor = cholesky.Factor;
         _lower = new double[_n * _n];
+        _upper = new double[_n * _n];
         for (var i = 0; i < _n; i++)
-            for (var j = 0; j <= i; j++) _lower[i * _n + j] = factor[i, j];
+            for (var j = 0; j <= i; j++)
+            {
+                _lower[i * _n + j] = factor[i, j];
+                _upper[j * _n + i] = factor[i, j];
+            }
         _alpha = cholesky.Solve(Vector<double>.Build.DenseOfArray(y)).ToArray();
         TrainingMean = new double[_n];
         for (var i = 0; i < _n; i++)
@@ -107,10 +113,8 @@ internal sealed class GaussianProcess
         var v = new double[_n];
         for (var i = 0; i < _n; i++)
         {
-            var sum = b[i];
-            var row = i * _n;
-            for (var j = 0; j < i; j++) sum -= _lower[row + j] * v[j];
-            v[i] = sum / _lower[row + i];
+            var row = _lower.AsSpan(i * _n, i);
+            v[i] = (b[i] - Dot(row, v.AsSpan(0, i))) / _lower[i * _n + i];
         }
         return v;
     }
@@ -120,10 +124,20 @@ internal sealed class GaussianProcess
         var v = new double[_n];
         for (var i = _n - 1; i >= 0; i--)
         {
-            var sum = b[i];
-            for (var j = i + 1; j < _n; j++) sum -= _lower[j * _n + i] * v[j];
-            v[i] = sum / _lower[i * _n + i];
+            var row = _upper.AsSpan(i * _n + i + 1, _n - i - 1);
+            v[i] = (b[i] - Dot(row, v.AsSpan(i + 1))) / _upper[i * _n + i];
         }
         return v;
+    }
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var width = System.Numerics.Vector<double>.Count;
+        var acc = System.Numerics.Vector<double>.Zero;
+        var i = 0;
+        for (; i <= a.Length - width; i += width) acc += new System.Numerics.Vector<double>(a[i..]) * new System.Numerics.Vector<double>(b[i..]);
+        var sum = System.Numerics.Vector.Dot(acc, System.Numerics.Vector<double>.One);
+        for (; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
     }
 }

@@ -13,6 +13,7 @@ internal static class LogExpectedImprovement
     private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
     private static readonly double SqrtHalfPi = Math.Sqrt(Math.PI / 2);
     private static readonly double Sqrt2 = Math.Sqrt(2);
+    private const double AsymptoticBelow = -1e4;
 
     public static double Value(double mean, double variance, double best)
     {
@@ -34,18 +35,20 @@ internal static class LogExpectedImprovement
     public static double LogH(double z)
     {
         if (z > -1) return Math.Log(Pdf(z) + z * Cdf(z));
-        if (z > -1e8)
+        if (z > AsymptoticBelow)
         {
             var a = Math.Log(Erfcx(-z / Sqrt2) * -z * SqrtHalfPi);
             return -0.5 * z * z - HalfLog2Pi + Log1MExp(a);
         }
-        return -0.5 * z * z - HalfLog2Pi - 2 * Math.Log(-z);
+        // h(z) = φ(z)/z²·(1 − 3/z² + …): the form above would lose 1/z² against 1 in double precision.
+        return -0.5 * z * z - HalfLog2Pi - 2 * Math.Log(-z) + double.LogP1(-3 / (z * z));
     }
 
     /// <summary>d log h / dz = Φ(z)/h(z).</summary>
     public static double DLogH(double z)
     {
         if (z > -1) return Cdf(z) / (Pdf(z) + z * Cdf(z));
+        if (z <= AsymptoticBelow) return -z + 2 / -z; // Φ/h = |z|(1 + 2/z² + …)
         var r = SqrtHalfPi * Erfcx(-z / Sqrt2); // Φ(z)/φ(z)
         return r / -double.ExpM1(Math.Log(-z * r));
     }

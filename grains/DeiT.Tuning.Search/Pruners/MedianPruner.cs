@@ -14,7 +14,7 @@ public sealed class MedianPruner(PrunerOptions options) : IPruner
         var completed = trials.Where(t => t.State == TrialState.Complete && t.Number != trial.Number).ToList();
         if (completed.Count < options.StartupTrials) return false;
         var step = trial.Intermediate.Keys.Max();
-        if (step < options.WarmupSteps) return false;
+        if (step < options.GraceFor(trial, options.WarmupSteps)) return false;
         if ((step - options.WarmupSteps) % Math.Max(1, options.IntervalSteps) != 0) return false;
 
         var values = trial.Intermediate.Values.Where(v => !double.IsNaN(v)).ToList();
@@ -26,18 +26,11 @@ public sealed class MedianPruner(PrunerOptions options) : IPruner
             .Select(t => t.Intermediate[step])
             .ToList();
         if (others.Count == 0) return false;
-        var median = Median(others);
+        var median = Statistics.Median(others);
         return direction == StudyDirection.Maximize ? best < median : best > median;
     }
 
     public string SaveState() => "";
 
     public void LoadState(string state) { }
-
-    internal static double Median(List<double> values)
-    {
-        values.Sort();
-        var n = values.Count;
-        return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-    }
 }

@@ -4,14 +4,14 @@ namespace DeiT.Tuning.Search.Pruners;
 
 /// <summary>
 /// Builds a pruner from a spec such as <c>median</c>, <c>asha:min_resource=1,reduction_factor=3,grace_period=5</c>
-/// or <c>hyperband:max_resource=300</c>.
+/// or <c>hyperband:max_resource=300,grace_parameter=warmup_epochs</c>.
 /// </summary>
 public static class PrunerFactory
 {
     public static IReadOnlyList<string> Names { get; } = ["none", "median", "asha", "hyperband"];
 
     public static IReadOnlyList<string> SettingNames { get; } =
-        ["startup_trials", "warmup_steps", "interval_steps", "min_resource", "reduction_factor", "min_early_stopping_rate", "grace_period", "max_resource", "hash_key"];
+        ["startup_trials", "warmup_steps", "interval_steps", "min_resource", "reduction_factor", "min_early_stopping_rate", "grace_period", "max_resource", "hash_key", "grace_parameter"];
 
     public static IPruner Create(string spec) => Create(ParseName(spec), ParseOptions(spec));
 
@@ -41,9 +41,9 @@ public static class PrunerFactory
             var kv = item.Split('=', 2, StringSplitOptions.TrimEntries);
             if (kv.Length != 2) throw new ArgumentException($"pruner setting '{item}' must be key=value (keys: {string.Join(", ", SettingNames)})");
             var key = kv[0].Replace('-', '_').ToLowerInvariant();
-            if (key == "hash_key")
+            if (key is "hash_key" or "grace_parameter")
             {
-                options = options with { HashKey = kv[1] };
+                options = key == "hash_key" ? options with { HashKey = kv[1] } : options with { GraceParameter = kv[1] };
                 continue;
             }
             if (!int.TryParse(kv[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))

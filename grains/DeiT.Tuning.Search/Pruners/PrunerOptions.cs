@@ -26,6 +26,18 @@ public sealed record PrunerOptions
     /// <summary>ASHA/Hyperband: no trial is pruned before this step (tie it to the warmup epochs: DeiT loses accuracy when cut during warmup).</summary>
     public int GracePeriod { get; init; }
 
+    /// <summary>
+    /// All pruners: a numeric parameter whose value in each trial also bounds its grace period, e.g. "warmup_epochs",
+    /// so a trial is never judged while its learning rate is still warming up.
+    /// </summary>
+    public string? GraceParameter { get; init; }
+
+    /// <summary>The first step at which <paramref name="trial"/> may be pruned: the fixed steps or its grace parameter, whichever is later.</summary>
+    public int GraceFor(FrozenTrial trial, int fixedSteps) =>
+        GraceParameter is { } name && trial.Params.TryGetValue(name, out var value) && !value.IsChoice && double.IsFinite(value.Number)
+            ? Math.Max(fixedSteps, (int)Math.Ceiling(value.Number))
+            : fixedSteps;
+
     /// <summary>Hyperband: the most resource (epochs) a trial gets; sets the number of brackets.</summary>
     public int? MaxResource { get; init; }
 

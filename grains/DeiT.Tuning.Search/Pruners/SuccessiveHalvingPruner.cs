@@ -6,7 +6,8 @@ namespace DeiT.Tuning.Search.Pruners;
 /// Asynchronous Successive Halving (ASHA, Li et al. 2018) as Optuna implements it. Rung k sits at resource
 /// MinResource·η^(s+k). When a trial reaches a rung its current value is recorded there; it continues only if that
 /// value is in the top 1/η of every value recorded at the rung so far (the first trials at a rung, fewer than η,
-/// continue only if they are the best). No decision is taken before <see cref="PrunerOptions.GracePeriod"/>.
+/// continue only if they are the best). No decision is taken before <see cref="PrunerOptions.GracePeriod"/> nor, when
+/// <see cref="PrunerOptions.GraceParameter"/> names one, before the trial's own value of that parameter.
 /// State: the values recorded per trial and rung (Optuna keeps them in trial system attributes).
 /// </summary>
 public sealed class SuccessiveHalvingPruner(PrunerOptions options) : IPruner
@@ -19,7 +20,7 @@ public sealed class SuccessiveHalvingPruner(PrunerOptions options) : IPruner
     {
         if (trial.Intermediate.Count == 0) return false;
         var step = trial.Intermediate.Keys.Max();
-        if (step < options.GracePeriod) return false;
+        if (step < options.GraceFor(trial, options.GracePeriod)) return false;
         var value = trial.Intermediate[step];
         if (!_rungs.TryGetValue(trial.Number, out var recorded)) _rungs[trial.Number] = recorded = [];
         while (true)

@@ -32,16 +32,17 @@ public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
 
     public string Name => "gp";
 
-    public int StartupTrials => options.StartupTrials ?? 8;
+    /// <summary>Sobol points before the model: one more than the parameters (enough to fit the lengthscales), 5 to 10.</summary>
+    public int StartupTrials(SearchSpace space) => options.StartupTrials ?? Math.Clamp(space.Parameters.Count + 1, 5, 10);
 
     public IReadOnlyDictionary<string, ParamValue> Suggest(SearchSpace space, IReadOnlyList<FrozenTrial> trials, StudyDirection direction)
     {
         _suggestions++;
         var encoder = new UnitCubeEncoder(space);
         var (x, y) = Observations(encoder, trials, direction);
-        if (x.Count < Math.Max(StartupTrials, 2)) return _startup.Suggest(space, trials, direction);
+        if (x.Count < Math.Max(StartupTrials(space), 2)) return _startup.Suggest(space, trials, direction);
 
-        var (standardized, _, _) = Standardize(y);
+        var standardized = Standardize(y);
         var parameters = FitKernel(x, standardized, encoder.Dimensions);
         var gp = new GaussianProcess([.. x], standardized, parameters);
         var best = gp.TrainingMean.Min();
@@ -61,13 +62,19 @@ public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
         return encoder.Decode(chosen);
     }
 
+    /// <summary>
+    /// MAP fit from the previous suggestion's hyperparameters (few iterations: they move little between
+    /// suggestions) and, on small histories and every fifth suggestion, also from the default start, so a fit
+    /// stuck in a poor local optimum is left behind.
+    /// </summary>
     private KernelParams FitKernel(List<double[]> x, double[] y, int dimensions)
     {
         var (fitX, fitY) = FitSubset(x, y);
-        var starts = new List<KernelParams> { KernelParams.Initial(dimensions) };
+        var starts = new List<(KernelParams, int)>();
         var warm = _lastFit is { } last && last.Length == dimensions + 2;
-        if (warm) starts.Insert(0, KernelParams.FromVector(_lastFit!));
-        var fitted = MarginalLikelihood.Fit(fitX, fitY, starts, warm ? WarmFitIterations : FitIterations);
+        if (warm) starts.Add((KernelParams.FromVector(_lastFit!), WarmFitIterations));
+        if (!warm || fitY.Length <= 64 || _suggestions % 5 == 0) starts.Add((KernelParams.Initial(dimensions), FitIterations));
+        var fitted = MarginalLikelihood.Fit(fitX, fitY, starts);
         _lastFit = fitted.ToVector();
         return fitted;
     }
@@ -102,7 +109,7 @@ public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
             .Select(t => sign * LastIntermediate(t)!.Value);
         var finite = completed.Concat(prunedValues).ToList();
         double? worst = finite.Count > 0 ? finite.Max() : null;
-        double? median = completed.Count > 0 ? Median(completed) : null;
+        double? median = completed.Count > 0 ? Statistics.Median(completed) : null;
 
         var x = new List<double[]>();
         var y = new List<double>();
@@ -124,19 +131,13 @@ public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
 
     private static double? LastIntermediate(FrozenTrial t) => t.Intermediate.Count == 0 ? null : t.Intermediate[t.Intermediate.Keys.Max()];
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-    }
-
-    private static (double[] Standardized, double Mean, double Std) Standardize(double[] y)
+    /// <summary>Zero mean, unit standard deviation (a constant history stays at zero).</summary>
+    private static double[] Standardize(double[] y)
     {
         var mean = y.Average();
         var std = Math.Sqrt(y.Sum(v => (v - mean) * (v - mean)) / y.Length);
         if (!(std > 1e-12)) std = 1;
-        return (y.Select(v => (v - mean) / std).ToArray(), mean, std);
+        return y.Select(v => (v - mean) / std).ToArray();
     }
 
     private sealed record State(string Rng, string Startup, double[]? LastFit, long Suggestions);

@@ -3,7 +3,7 @@ namespace DeiT.Tuning.Search.Samplers;
 /// <summary>Settings of the model-based samplers (null: the sampler's own default).</summary>
 public sealed record SamplerOptions
 {
-    /// <summary>Finished trials sampled quasi-randomly before the model takes over (TPE: 10 as Optuna; GP: 8).</summary>
+    /// <summary>Finished trials sampled quasi-randomly before the model takes over (TPE: 10 as Optuna; GP: parameters + 1, within 5…10).</summary>
     public int? StartupTrials { get; init; }
 
     /// <summary>TPE: candidates drawn from l(x) and ranked by l(x)/g(x) (Optuna: 24).</summary>
@@ -19,5 +19,5 @@ public sealed record SamplerOptions
     public int GpCandidates { get; init; } = 1024;
 
     /// <summary>GP: at most this many observations (the best and a seeded random rest) enter the hyperparameter fit.</summary>
-    public int GpMaxFitPoints { get; init; } = 200;
+    public int GpMaxFitPoints { get; init; } = 128;
 }

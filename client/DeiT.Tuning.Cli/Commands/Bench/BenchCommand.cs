@@ -1,0 +1,15 @@
+using System.CommandLine;
+using DeiT.Tuning.Cli.Commands.Bench.Samplers;
+
+namespace DeiT.Tuning.Cli.Commands.Bench;
+
+/// <summary>`deit-tune bench`: measurements of the platform's parts, one subcommand each.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Benchmarks of the platform's parts (samplers, training step)");
+        command.Subcommands.Add(SamplersCommand.Create());
+        return command;
+    }
+}
