@@ -36,6 +36,20 @@ public sealed class ModelIoTests : IDisposable
     }
 
     [Fact]
+    public void FrozenTeacherIsInEvaluationModeWithoutGradients()
+    {
+        var options = new ModelOptions { NumClasses = 3, InChannels = 1 };
+        var teacher = ModelZoo.Create("convnet_tiny", options);
+        using var m = teacher.Module;
+        var path = Path.Combine(folder, "teacher.safetensors");
+        ModelIo.Save(teacher, path);
+        var frozen = ModelIo.LoadFrozen("convnet_tiny", options, path);
+        using var f = frozen.Module;
+        Assert.False(f.training);
+        Assert.All(f.parameters(), p => Assert.False(p.requires_grad));
+    }
+
+    [Fact]
     public void FileUsesTimmNames()
     {
         var model = ModelZoo.Create("deit_micro_distilled_patch4_28", new ModelOptions { NumClasses = 3 });

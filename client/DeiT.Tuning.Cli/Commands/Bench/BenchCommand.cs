@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeiT.Tuning.Cli.Commands.Bench.Samplers;
+using DeiT.Tuning.Cli.Commands.Bench.TrainStep;
 
 namespace DeiT.Tuning.Cli.Commands.Bench;
 
@@ -8,7 +9,8 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks of the platform's parts (samplers, training step)");
+        var command = new Command("bench", "Benchmarks of the platform's parts (training step, samplers)");
+        command.Subcommands.Add(TrainStepCommand.Create());
         command.Subcommands.Add(SamplersCommand.Create());
         return command;
     }
