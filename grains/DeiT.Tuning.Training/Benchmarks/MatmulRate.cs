@@ -11,14 +11,18 @@ public sealed class MatmulRate : IDisposable
     readonly Tensor a;
     readonly Tensor b;
 
-    public MatmulRate(int size = 2048)
+    readonly Device device;
+
+    public MatmulRate(int size = 2048, Device? device = null)
     {
+        this.device = device ?? CPU;
         if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "matrix size must be positive");
         Size = size;
-        a = randn(size, size);
-        b = randn(size, size);
+        a = randn(size, size, device: this.device);
+        b = randn(size, size, device: this.device);
         using var _ = no_grad();
         a.mm(b).Dispose();   // first product pays for allocation and thread start-up
+        TrainStepBenchmark.Synchronize(this.device);
     }
 
     public int Size { get; }
@@ -29,6 +33,7 @@ public sealed class MatmulRate : IDisposable
         using var _ = no_grad();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < repeats; i++) a.mm(b).Dispose();
+        TrainStepBenchmark.Synchronize(device);
         return repeats * 2.0 * Size * Size * Size / clock.Elapsed.TotalSeconds / 1e9;
     }
 

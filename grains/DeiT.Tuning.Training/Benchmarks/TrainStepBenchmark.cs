@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DeiT.Tuning.Training.Devices;
 using DeiT.Tuning.Training.Engine;
 using DeiT.Tuning.Training.Losses;
 using DeiT.Tuning.Training.Models;
@@ -20,12 +21,15 @@ public sealed record TrainStepBenchmarkOptions
     public double DropPath { get; init; } = new DeitRecipe().DropPath;
     public int InChannels { get; init; } = 3;
     public int MatmulSize { get; init; } = 2048;
+    /// <summary>"cpu" or "cuda:N" (see <see cref="TorchRuntime"/>).</summary>
+    public string Device { get; init; } = "cpu";
     /// <summary>Takes effect only when this runs before the process's first TorchSharp call.</summary>
     public OpenMpWaitPolicy OpenMpWaitPolicy { get; init; } = OpenMpWaitPolicy.Passive;
 }
 
 public sealed record TrainStepBenchmarkResult(
     string Model,
+    string Device,
     int Batch,
     int Steps,
     int Threads,
@@ -63,6 +67,7 @@ public static class TrainStepBenchmark
         var threads = options.Threads ?? Environment.ProcessorCount;
         if (threads <= 0) throw new ArgumentOutOfRangeException(nameof(options), threads, "threads must be positive");
         var waitPolicy = CpuThreading.SetOpenMpWaitPolicy(options.OpenMpWaitPolicy);   // before the first torch call
+        var device = TorchRuntime.Resolve(options.Device);
         set_num_threads(threads);
         CpuAllocatorTuning.KeepFreedMemory();
 
@@ -71,6 +76,7 @@ public static class TrainStepBenchmark
             NumClasses = options.NumClasses, InChannels = options.InChannels, DropPath = options.DropPath,
         });
         using var module = model.Module;
+        module.to(device);
         module.train();
         var recipe = new DeitRecipe();
         using var optimizer = DeitOptimizer.Create(model, recipe, options.Batch);
@@ -78,12 +84,12 @@ public static class TrainStepBenchmark
         var size = model.ImageSize;
 
         manual_seed(0);
-        using var images = randn(options.Batch, options.InChannels, size, size);
-        using var labels = randint(options.NumClasses, [options.Batch]);
+        using var images = randn(options.Batch, options.InChannels, size, size, device: device);
+        using var labels = randint(options.NumClasses, [options.Batch], device: device);
         using var target = nn.functional.one_hot(labels, options.NumClasses).to(float32).mul_(1 - recipe.LabelSmoothing).add_(recipe.LabelSmoothing / options.NumClasses);
-        using var teacherLogits = randn(options.Batch, options.NumClasses);
+        using var teacherLogits = randn(options.Batch, options.NumClasses, device: device);
 
-        using var matmul = new MatmulRate(options.MatmulSize);
+        using var matmul = new MatmulRate(options.MatmulSize, device);
         var stepSeconds = new List<double>();
         var phases = new List<(double Forward, double Backward, double Optimizer)>();
         var matmulRates = new List<double>();
@@ -98,10 +104,13 @@ public static class TrainStepBenchmark
                 var (cls, dist) = model.ForwardTrain(images);
                 // A model without a distillation token distills through its class head.
                 var value = loss.Compute(cls, dist ?? cls, target, teacherLogits);
+                Synchronize(device);
                 forward = clock.Elapsed.TotalSeconds;
                 value.backward();
+                Synchronize(device);
                 backward = clock.Elapsed.TotalSeconds - forward;
                 optimizer.step();
+                Synchronize(device);
             }
             var seconds = clock.Elapsed.TotalSeconds;
             if (step < options.Warmup)
@@ -121,7 +130,7 @@ public static class TrainStepBenchmark
         var achieved = stepSeconds.Select(t => gflopPerImage * options.Batch / t).ToList();
         var fractions = achieved.Select((g, i) => g / ((matmulRates[i] + matmulRates[i + 1]) / 2)).ToList();
         return new TrainStepBenchmarkResult(
-            options.Model, options.Batch, options.Steps, threads, waitPolicy,
+            options.Model, options.Device, options.Batch, options.Steps, threads, waitPolicy,
             ImagesPerS: options.Batch / Median(stepSeconds),
             ImagesPerSBest: options.Batch / stepSeconds.Min(),
             StepSecondsMedian: Median(stepSeconds),
@@ -138,6 +147,12 @@ public static class TrainStepBenchmark
             RooflineFractionMin: fractions.Min(),
             RooflineFractionMax: fractions.Max(),
             RooflineFractionOfBests: achieved.Max() / matmulRates.Max());
+    }
+
+    /// <summary>CUDA work is asynchronous: wait for it before reading a host clock.</summary>
+    internal static void Synchronize(Device device)
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
     }
 
     static double Median(IEnumerable<double> values)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DeiT.Tuning.Cli.Infrastructure;
 using DeiT.Tuning.Training.Benchmarks;
+using DeiT.Tuning.Training.Devices;
 using DeiT.Tuning.Training.Engine;
 using DeiT.Tuning.Training.Models;
 using Spectre.Console;
@@ -17,6 +18,7 @@ public static class TrainStepCommand
         var steps = new Option<int>("--steps") { Description = "Timed steps", DefaultValueFactory = _ => 10 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps first", DefaultValueFactory = _ => 3 };
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: every core)" };
+        var device = new Option<string>("--device") { Description = "cpu or cuda:N", DefaultValueFactory = _ => "cpu" };
         var classes = new Option<int>("--classes") { Description = "Number of classes", DefaultValueFactory = _ => 10 };
         var dropPath = new Option<double>("--drop-path") { Description = "Stochastic-depth rate", DefaultValueFactory = _ => new DeitRecipe().DropPath };
         var ompWait = new Option<OpenMpWaitPolicy>("--omp-wait")
@@ -27,7 +29,7 @@ public static class TrainStepCommand
 
         var command = new Command("train-step", "Time forward + hard-distillation loss + backward + AdamW on synthetic inputs")
         {
-            model, batch, steps, warmup, threads, classes, dropPath, ompWait,
+            model, batch, steps, warmup, threads, device, classes, dropPath, ompWait,
         };
         command.SetAction(parse =>
         {
@@ -41,7 +43,10 @@ public static class TrainStepCommand
                 NumClasses = Positive(parse.GetValue(classes), "--classes"),
                 OpenMpWaitPolicy = parse.GetValue(ompWait),
                 DropPath = parse.GetValue(dropPath) is var rate and >= 0 and < 1 ? rate : throw new CliException($"--drop-path must be in [0, 1), got {parse.GetValue(dropPath)}"),
+                Device = parse.GetValue(device)!,
             };
+            try { TorchRuntime.Parse(options.Device); }
+            catch (ArgumentException e) { throw new CliException($"--device: {e.Message}"); }
             if (!ModelZoo.Names.Contains(options.Model))
                 throw new CliException($"--model: unknown preset '{options.Model}'; choose one of {string.Join(", ", ModelZoo.Names)}");
             var json = parse.GetValue(GlobalOptions.Json);
@@ -62,7 +67,7 @@ public static class TrainStepCommand
     static void Print(TrainStepBenchmarkResult r)
     {
         var table = new Table().AddColumns("metric", "value");
-        table.AddRow("model", r.Model);
+        table.AddRow("model / device", $"{r.Model} / {r.Device}");
         table.AddRow("batch / threads / OpenMP wait", $"{r.Batch} / {r.Threads} / {r.OmpWaitPolicy}");
         table.AddRow("images/s (median, best)", $"{r.ImagesPerS:F1}, {r.ImagesPerSBest:F1}");
         table.AddRow("step ms (min / median / max)", $"{r.StepSecondsMin * 1000:F0} / {r.StepSecondsMedian * 1000:F0} / {r.StepSecondsMax * 1000:F0}");
