@@ -14,6 +14,7 @@ public static class DeitTuneCli
         root.Subcommands.Add(Commands.Train.TrainCommand.Create());
         root.Subcommands.Add(Commands.Teacher.TeacherCommand.Create());
         root.Subcommands.Add(Commands.Eval.EvalCommand.Create());
+        root.Subcommands.Add(Commands.Bench.BenchCommand.Create());
         return root;
     }
 

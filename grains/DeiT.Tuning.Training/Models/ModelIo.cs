@@ -18,6 +18,25 @@ public static class ModelIo
         Safetensors.SaveStateDict(path, state);
     }
 
+    /// <summary>A teacher for distillation: the preset built with <paramref name="options"/>, loaded from
+    /// <paramref name="path"/>, in evaluation mode with gradients off.</summary>
+    public static IImageClassifier LoadFrozen(string presetName, ModelOptions options, string path)
+    {
+        var model = ModelZoo.Create(presetName, options);
+        try
+        {
+            Load(model, path);
+        }
+        catch
+        {
+            model.Module.Dispose();
+            throw;
+        }
+        foreach (var p in model.Module.parameters()) p.requires_grad = false;
+        model.Module.eval();
+        return model;
+    }
+
     public static void Load(IImageClassifier model, string path)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using DeiT.Tuning.Training.Benchmarks;
+using DeiT.Tuning.Training.Devices;
+
+// deit-tune-bench --device cuda:0 --runs deit_tiny_distilled_patch16_224:128,deit_small_distilled_patch16_224:128
+//                 [--steps 30] [--warmup 10] [--classes 1000] [--threads N]
+// Prints one JSON object per run on stdout (progress on stderr): the same measurement as `deit-tune bench train-step`.
+var settings = ParseArguments(args);
+var runs = settings.GetValueOrDefault("--runs", "deit_tiny_patch4_32:64")
+    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+var device = settings.GetValueOrDefault("--device", "cpu");
+TorchRuntime.Parse(device);
+foreach (var run in runs)
+{
+    var parts = run.Split(':');
+    var options = new TrainStepBenchmarkOptions
+    {
+        Model = parts[0],
+        Batch = parts.Length > 1 ? int.Parse(parts[1]) : 64,
+        Device = device,
+        Steps = int.Parse(settings.GetValueOrDefault("--steps", "30")),
+        Warmup = int.Parse(settings.GetValueOrDefault("--warmup", "10")),
+        NumClasses = int.Parse(settings.GetValueOrDefault("--classes", "1000")),
+        Threads = settings.TryGetValue("--threads", out var t) ? int.Parse(t) : null,
+        MatmulSize = int.Parse(settings.GetValueOrDefault("--matmul-size", device.StartsWith("cuda") ? "8192" : "2048")),
+    };
+    var result = TrainStepBenchmark.Run(options, new Progress<string>(line => Console.Error.WriteLine(line)));
+    var memory = CudaMemory.TryGetInfo();
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        impl = "torchsharp",
+        result,
+        cuda_free_gib = memory?.FreeBytes / (double)(1L << 30),
+        cuda_total_gib = memory?.TotalBytes / (double)(1L << 30),
+    }));
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+}
+return 0;
+
+static Dictionary<string, string> ParseArguments(string[] args)
+{
+    var settings = new Dictionary<string, string>();
+    for (var i = 0; i < args.Length; i++)
+    {
+        if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            throw new ArgumentException($"expected --name value pairs, got '{args[i]}'");
+        settings[args[i]] = args[++i];
+    }
+    return settings;
+}

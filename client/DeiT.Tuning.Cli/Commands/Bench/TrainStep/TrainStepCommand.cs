@@ -1,0 +1,88 @@
+using System.CommandLine;
+using DeiT.Tuning.Cli.Infrastructure;
+using DeiT.Tuning.Training.Benchmarks;
+using DeiT.Tuning.Training.Devices;
+using DeiT.Tuning.Training.Engine;
+using DeiT.Tuning.Training.Models;
+using Spectre.Console;
+
+namespace DeiT.Tuning.Cli.Commands.Bench.TrainStep;
+
+/// <summary>`deit-tune bench train-step`: images/s of full training steps and their fraction of the fp32 matmul roofline.</summary>
+public static class TrainStepCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "Model preset", DefaultValueFactory = _ => "deit_tiny_patch4_32" };
+        var batch = new Option<int>("--batch") { Description = "Images per step", DefaultValueFactory = _ => 64 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps first", DefaultValueFactory = _ => 3 };
+        var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: every core)" };
+        var device = new Option<string>("--device") { Description = "cpu or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var classes = new Option<int>("--classes") { Description = "Number of classes", DefaultValueFactory = _ => 10 };
+        var dropPath = new Option<double>("--drop-path") { Description = "Stochastic-depth rate", DefaultValueFactory = _ => new DeitRecipe().DropPath };
+        var ompWait = new Option<OpenMpWaitPolicy>("--omp-wait")
+        {
+            Description = "How idle OpenMP threads wait: passive (sleep; best on shared cores), active (spin), default (libgomp's)",
+            DefaultValueFactory = _ => OpenMpWaitPolicy.Passive,
+        };
+
+        var command = new Command("train-step", "Time forward + hard-distillation loss + backward + AdamW on synthetic inputs")
+        {
+            model, batch, steps, warmup, threads, device, classes, dropPath, ompWait,
+        };
+        command.SetAction(parse =>
+        {
+            var options = new TrainStepBenchmarkOptions
+            {
+                Model = parse.GetValue(model)!,
+                Batch = Positive(parse.GetValue(batch), "--batch"),
+                Steps = Positive(parse.GetValue(steps), "--steps"),
+                Warmup = NonNegative(parse.GetValue(warmup), "--warmup"),
+                Threads = parse.GetValue(threads) is { } t ? Positive(t, "--threads") : null,
+                NumClasses = Positive(parse.GetValue(classes), "--classes"),
+                OpenMpWaitPolicy = parse.GetValue(ompWait),
+                DropPath = parse.GetValue(dropPath) is var rate and >= 0 and < 1 ? rate : throw new CliException($"--drop-path must be in [0, 1), got {parse.GetValue(dropPath)}"),
+                Device = parse.GetValue(device)!,
+            };
+            try { TorchRuntime.Parse(options.Device); }
+            catch (ArgumentException e) { throw new CliException($"--device: {e.Message}"); }
+            if (!ModelZoo.Names.Contains(options.Model))
+                throw new CliException($"--model: unknown preset '{options.Model}'; choose one of {string.Join(", ", ModelZoo.Names)}");
+            var json = parse.GetValue(GlobalOptions.Json);
+            var result = TrainStepBenchmark.Run(options, new SynchronousProgress(line => Console.Error.WriteLine(line)));
+            if (json) JsonOutput.Write(result);
+            else Print(result);
+            return 0;
+        });
+        return command;
+    }
+
+    static int Positive(int value, string option) =>
+        value > 0 ? value : throw new CliException($"{option} must be a positive integer, got {value}");
+
+    static int NonNegative(int value, string option) =>
+        value >= 0 ? value : throw new CliException($"{option} must be zero or more, got {value}");
+
+    static void Print(TrainStepBenchmarkResult r)
+    {
+        var table = new Table().AddColumns("metric", "value");
+        table.AddRow("model / device", $"{r.Model} / {r.Device}");
+        table.AddRow("batch / threads / OpenMP wait", $"{r.Batch} / {r.Threads} / {r.OmpWaitPolicy}");
+        table.AddRow("images/s (median, best)", $"{r.ImagesPerS:F1}, {r.ImagesPerSBest:F1}");
+        table.AddRow("step ms (min / median / max)", $"{r.StepSecondsMin * 1000:F0} / {r.StepSecondsMedian * 1000:F0} / {r.StepSecondsMax * 1000:F0}");
+        table.AddRow("median ms: forward+loss / backward / AdamW", $"{r.ForwardSecondsMedian * 1000:F0} / {r.BackwardSecondsMedian * 1000:F0} / {r.OptimizerSecondsMedian * 1000:F0}");
+        table.AddRow("model GFLOP/image (3 × forward)", $"{r.ModelGflopPerImage:F3}");
+        table.AddRow("achieved GFLOP/s", $"{r.AchievedGflops:F1}");
+        table.AddRow("fp32 matmul GFLOP/s (median, best)", $"{r.MatmulGflops:F1}, {r.MatmulGflopsBest:F1}");
+        table.AddRow("roofline fraction (median; min–max)", $"{r.RooflineFraction:F3}; {r.RooflineFractionMin:F3}–{r.RooflineFractionMax:F3}");
+        table.AddRow("best step ÷ best matmul", $"{r.RooflineFractionOfBests:F3}");
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    sealed class SynchronousProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}

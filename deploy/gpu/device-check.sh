@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs on a GPU host with PyTorch (and no .NET): the same DeiT training step (forward, hard distillation, backward,
+# AdamW) timed in TorchSharp (deit-tune-bench, published by deploy/gpu/prepare.sh) and in PyTorch eager, on one card.
+# Usage: bash deploy/gpu/device-check.sh [RUNS]   (RUNS like deit_tiny_distilled_patch16_224:128,...)
+# Results: $OUT (or ./device-check-out)/{torchsharp,pytorch}.jsonl and a table on stdout.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-deit_tiny_distilled_patch16_224:128,deit_small_distilled_patch16_224:128,deit_base_distilled_patch16_224:64}
+out=${OUT:-device-check-out}
+mkdir -p "$out"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/gpu.txt"
+torch_lib=$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
+python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)' | tee "$out/torch.txt"
+
+work=$(mktemp -d)
+tar xJf artifacts/device-check/deit-tune-bench.tar.xz -C "$work"
+bench="$work/deit-tune-bench/deit-tune-bench"
+# Does TorchSharp's native layer (built against libtorch 2.10) resolve every symbol against this libtorch?
+LD_LIBRARY_PATH="$torch_lib" ldd -r "$work/deit-tune-bench/libLibTorchSharp.so" 2>&1 | grep -E "undefined|not found" \
+  | tee "$out/ldd-undefined.txt" | head -20
+echo "undefined symbols: $(wc -l < "$out/ldd-undefined.txt")"
+
+echo "== TorchSharp"
+DEIT_TUNE_LIBTORCH="$torch_lib" LD_LIBRARY_PATH="$torch_lib" timeout 300 "$bench" --device cuda:0 --runs "$runs" \
+  --steps 30 --warmup 10 --classes 1000 >"$out/torchsharp.jsonl" 2>"$out/torchsharp.log"
+echo "exit $?"; tail -5 "$out/torchsharp.log"
+echo "== PyTorch"
+timeout 300 python3 deploy/gpu/pytorch_train_step.py --models "$runs" >"$out/pytorch.jsonl" 2>"$out/pytorch.log"
+echo "exit $?"; tail -3 "$out/pytorch.log"
+
+python3 - "$out" <<'PY'
+import json, sys, pathlib
+out = pathlib.Path(sys.argv[1])
+def load(name):
+    path = out / name
+    return [json.loads(l) for l in path.read_text().splitlines() if l.startswith("{")] if path.exists() else []
+ts = {r["result"]["Model"]: r for r in load("torchsharp.jsonl")}
+pt = {r["model"]: r for r in load("pytorch.jsonl")}
+print(f"{'model':36} {'batch':>5} {'TorchSharp img/s':>17} {'PyTorch img/s':>14} {'ratio':>6}")
+for name in sorted(set(ts) | set(pt)):
+    t = ts.get(name, {}).get("result", {}).get("ImagesPerS")
+    p = pt.get(name, {}).get("images_per_s")
+    batch = pt.get(name, {}).get("batch") or ts.get(name, {}).get("result", {}).get("Batch")
+    ratio = f"{t / p:.2f}" if t and p else "-"
+    print(f"{name:36} {batch!s:>5} {t or 0:17.1f} {p or 0:14.1f} {ratio:>6}")
+PY

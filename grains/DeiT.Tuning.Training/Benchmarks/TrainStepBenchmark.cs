@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using DeiT.Tuning.Training.Devices;
+using DeiT.Tuning.Training.Engine;
+using DeiT.Tuning.Training.Losses;
+using DeiT.Tuning.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeiT.Tuning.Training.Benchmarks;
+
+public sealed record TrainStepBenchmarkOptions
+{
+    public required string Model { get; init; }
+    public int Batch { get; init; } = 64;
+    public int Steps { get; init; } = 10;
+    public int Warmup { get; init; } = 3;
+    /// <summary>Intra-op threads; null: every core.</summary>
+    public int? Threads { get; init; }
+    public int NumClasses { get; init; } = 10;
+    /// <summary>Stochastic depth as in training (the DeiT recipe's 0.1 by default).</summary>
+    public double DropPath { get; init; } = new DeitRecipe().DropPath;
+    public int InChannels { get; init; } = 3;
+    public int MatmulSize { get; init; } = 2048;
+    /// <summary>"cpu" or "cuda:N" (see <see cref="TorchRuntime"/>).</summary>
+    public string Device { get; init; } = "cpu";
+    /// <summary>Takes effect only when this runs before the process's first TorchSharp call.</summary>
+    public OpenMpWaitPolicy OpenMpWaitPolicy { get; init; } = OpenMpWaitPolicy.Passive;
+}
+
+public sealed record TrainStepBenchmarkResult(
+    string Model,
+    string Device,
+    int Batch,
+    int Steps,
+    int Threads,
+    string OmpWaitPolicy,
+    double ImagesPerS,
+    double ImagesPerSBest,
+    double StepSecondsMedian,
+    double StepSecondsMin,
+    double StepSecondsMax,
+    double ForwardSecondsMedian,
+    double BackwardSecondsMedian,
+    double OptimizerSecondsMedian,
+    double MatmulGflops,
+    double MatmulGflopsBest,
+    double ModelGflopPerImage,
+    double AchievedGflops,
+    double RooflineFraction,
+    double RooflineFractionMin,
+    double RooflineFractionMax,
+    double RooflineFractionOfBests);
+
+/// <summary>Times full training steps (forward, hard-distillation loss, backward, AdamW) of a preset on synthetic
+/// images and random teacher logits, and compares the achieved model FLOP/s with the machine's fp32 matmul rate
+/// measured in the same process with the same thread count between the steps. Model FLOPs per image = 3 × forward.
+/// On a shared machine both rates vary from one second to the next: RooflineFraction is the median over steps of
+/// each step's rate divided by the mean of the matmul samples taken just before and after it; the ratio of the best
+/// step to the best matmul sample (RooflineFractionOfBests) is the conservative reading.</summary>
+public static class TrainStepBenchmark
+{
+    public static TrainStepBenchmarkResult Run(TrainStepBenchmarkOptions options, IProgress<string>? progress = null)
+    {
+        if (options.Batch <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.Batch, "batch must be positive");
+        if (options.Steps <= 0) throw new ArgumentOutOfRangeException(nameof(options), options.Steps, "steps must be positive");
+        if (options.Warmup < 0) throw new ArgumentOutOfRangeException(nameof(options), options.Warmup, "warmup steps must be non-negative");
+        var threads = options.Threads ?? Environment.ProcessorCount;
+        if (threads <= 0) throw new ArgumentOutOfRangeException(nameof(options), threads, "threads must be positive");
+        var waitPolicy = CpuThreading.SetOpenMpWaitPolicy(options.OpenMpWaitPolicy);   // before the first torch call
+        var device = TorchRuntime.Resolve(options.Device);
+        set_num_threads(threads);
+        CpuAllocatorTuning.KeepFreedMemory();
+
+        var model = ModelZoo.Create(options.Model, new ModelOptions
+        {
+            NumClasses = options.NumClasses, InChannels = options.InChannels, DropPath = options.DropPath,
+        });
+        using var module = model.Module;
+        module.to(device);
+        module.train();
+        var recipe = new DeitRecipe();
+        using var optimizer = DeitOptimizer.Create(model, recipe, options.Batch);
+        var loss = new DistillationLoss(DistillationType.Hard, recipe.DistillationAlpha, recipe.DistillationTau);
+        var size = model.ImageSize;
+
+        manual_seed(0);
+        using var images = randn(options.Batch, options.InChannels, size, size, device: device);
+        using var labels = randint(options.NumClasses, [options.Batch], device: device);
+        using var target = nn.functional.one_hot(labels, options.NumClasses).to(float32).mul_(1 - recipe.LabelSmoothing).add_(recipe.LabelSmoothing / options.NumClasses);
+        using var teacherLogits = randn(options.Batch, options.NumClasses, device: device);
+
+        using var matmul = new MatmulRate(options.MatmulSize, device);
+        var stepSeconds = new List<double>();
+        var phases = new List<(double Forward, double Backward, double Optimizer)>();
+        var matmulRates = new List<double>();
+        for (var step = 0; step < options.Warmup + options.Steps; step++)
+        {
+            if (step == options.Warmup) matmulRates.Add(matmul.MeasureGflops());
+            var clock = Stopwatch.StartNew();
+            double forward, backward;
+            using (NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                var (cls, dist) = model.ForwardTrain(images);
+                // A model without a distillation token distills through its class head.
+                var value = loss.Compute(cls, dist ?? cls, target, teacherLogits);
+                Synchronize(device);
+                forward = clock.Elapsed.TotalSeconds;
+                value.backward();
+                Synchronize(device);
+                backward = clock.Elapsed.TotalSeconds - forward;
+                optimizer.step();
+                Synchronize(device);
+            }
+            var seconds = clock.Elapsed.TotalSeconds;
+            if (step < options.Warmup)
+            {
+                progress?.Report($"warmup step {step + 1}/{options.Warmup}: {seconds * 1000:F0} ms");
+                continue;
+            }
+            // The matmul rate is sampled after every step: on a shared machine each step is compared with the
+            // roofline measured right around it (mean of the samples before and after).
+            stepSeconds.Add(seconds);
+            phases.Add((forward, backward, seconds - forward - backward));
+            matmulRates.Add(matmul.MeasureGflops());
+            progress?.Report($"step {stepSeconds.Count}/{options.Steps}: {seconds * 1000:F0} ms (forward+loss {forward * 1000:F0}, backward {backward * 1000:F0}, optimizer {(seconds - forward - backward) * 1000:F0}), {options.Batch / seconds:F1} images/s, matmul {matmulRates[^1]:F1} GFLOP/s");
+        }
+
+        var gflopPerImage = 3.0 * model.ForwardFlopsPerImage / 1e9;
+        var achieved = stepSeconds.Select(t => gflopPerImage * options.Batch / t).ToList();
+        var fractions = achieved.Select((g, i) => g / ((matmulRates[i] + matmulRates[i + 1]) / 2)).ToList();
+        return new TrainStepBenchmarkResult(
+            options.Model, options.Device, options.Batch, options.Steps, threads, waitPolicy,
+            ImagesPerS: options.Batch / Median(stepSeconds),
+            ImagesPerSBest: options.Batch / stepSeconds.Min(),
+            StepSecondsMedian: Median(stepSeconds),
+            StepSecondsMin: stepSeconds.Min(),
+            StepSecondsMax: stepSeconds.Max(),
+            ForwardSecondsMedian: Median(phases.Select(p => p.Forward)),
+            BackwardSecondsMedian: Median(phases.Select(p => p.Backward)),
+            OptimizerSecondsMedian: Median(phases.Select(p => p.Optimizer)),
+            MatmulGflops: Median(matmulRates),
+            MatmulGflopsBest: matmulRates.Max(),
+            ModelGflopPerImage: gflopPerImage,
+            AchievedGflops: Median(achieved),
+            RooflineFraction: Median(fractions),
+            RooflineFractionMin: fractions.Min(),
+            RooflineFractionMax: fractions.Max(),
+            RooflineFractionOfBests: achieved.Max() / matmulRates.Max());
+    }
+
+    /// <summary>CUDA work is asynchronous: wait for it before reading a host clock.</summary>
+    internal static void Synchronize(Device device)
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
+    }
+
+    static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
