@@ -1,0 +1,51 @@
+using System.Globalization;
+using DeiT.Tuning.Abstractions.Devices;
+
+namespace DeiT.Tuning.Grains.Devices;
+
+/// <summary>
+/// Parses the Devices setting: "cpu:2x1" (2 CPU slots of 1 thread each), "cpu" (one slot, 1 thread),
+/// "cuda:0,cuda:1" (one slot per GPU); parts can be mixed with commas.
+/// </summary>
+public static class DeviceList
+{
+    public static IReadOnlyList<DeviceSlot> Parse(string text, string key = "Devices")
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            throw new FormatException($"{key} is empty: use e.g. \"cpu:2x1\" (2 CPU slots, 1 thread each) or \"cuda:0,cuda:1\"");
+        var slots = new List<DeviceSlot>();
+        var cpuIndex = 0;
+        foreach (var raw in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var part = raw.ToLowerInvariant();
+            if (part == "cpu")
+            {
+                slots.Add(new DeviceSlot($"cpu:{cpuIndex++}", 1));
+            }
+            else if (part.StartsWith("cpu:", StringComparison.Ordinal))
+            {
+                var shape = part[4..].Split('x');
+                if (shape.Length != 2 || !TryPositive(shape[0], out var count) || !TryPositive(shape[1], out var threads))
+                    throw new FormatException($"{key}: '{raw}' is not a CPU spec; write cpu:SLOTSxTHREADS such as cpu:2x1");
+                for (var i = 0; i < count; i++) slots.Add(new DeviceSlot($"cpu:{cpuIndex++}", threads));
+            }
+            else if (part.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(part[5..], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                slots.Add(new DeviceSlot(part, 0));
+            }
+            else
+            {
+                throw new FormatException($"{key}: unknown device '{raw}'; use cpu:SLOTSxTHREADS or cuda:N");
+            }
+        }
+        if (slots.Select(s => s.Device).Distinct().Count() != slots.Count)
+            throw new FormatException($"{key}: '{text}' names a device twice");
+        return slots;
+    }
+
+    /// <summary>The torch device a slot trains on ("cpu:3" is a CPU slot → "cpu").</summary>
+    public static string TorchDevice(string slot) => slot.StartsWith("cpu", StringComparison.Ordinal) ? "cpu" : slot;
+
+    private static bool TryPositive(string s, out int value) =>
+        int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value > 0;
+}

@@ -1,0 +1,13 @@
+using DeiT.Tuning.Abstractions.Studies;
+
+namespace DeiT.Tuning.Grains.Trials.Runners;
+
+/// <summary>The runner for each runner kind (a silo-wide singleton).</summary>
+public sealed class TrialRunners(CommandTrialRunner command)
+{
+    public ITrialRunner For(RunnerKind kind) => kind switch
+    {
+        RunnerKind.Command => command,
+        _ => throw new NotSupportedException($"runner kind {kind} is not available on this silo"),
+    };
+}
