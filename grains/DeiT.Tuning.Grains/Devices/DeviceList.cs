@@ -9,10 +9,10 @@ namespace DeiT.Tuning.Grains.Devices;
 /// </summary>
 public static class DeviceList
 {
-    public static IReadOnlyList<DeviceSlot> Parse(string text, string key = "Devices")
+    public static IReadOnlyList<DeviceSlot> Parse(string text)
     {
         if (string.IsNullOrWhiteSpace(text))
-            throw new FormatException($"{key} is empty: use e.g. \"cpu:2x1\" (2 CPU slots, 1 thread each) or \"cuda:0,cuda:1\"");
+            throw new FormatException($"the device list is empty: use e.g. \"cpu:2x1\" (2 CPU slots, 1 thread each) or \"cuda:0,cuda:1\"");
         var slots = new List<DeviceSlot>();
         var cpuIndex = 0;
         foreach (var raw in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -26,7 +26,7 @@ public static class DeviceList
             {
                 var shape = part[4..].Split('x');
                 if (shape.Length != 2 || !TryPositive(shape[0], out var count) || !TryPositive(shape[1], out var threads))
-                    throw new FormatException($"{key}: '{raw}' is not a CPU spec; write cpu:SLOTSxTHREADS such as cpu:2x1");
+                    throw new FormatException($"'{raw}' is not a CPU spec; write cpu:SLOTSxTHREADS such as cpu:2x1");
                 for (var i = 0; i < count; i++) slots.Add(new DeviceSlot($"cpu:{cpuIndex++}", threads));
             }
             else if (part.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(part[5..], NumberStyles.None, CultureInfo.InvariantCulture, out _))
@@ -35,11 +35,11 @@ public static class DeviceList
             }
             else
             {
-                throw new FormatException($"{key}: unknown device '{raw}'; use cpu:SLOTSxTHREADS or cuda:N");
+                throw new FormatException($"unknown device '{raw}'; use cpu:SLOTSxTHREADS or cuda:N");
             }
         }
         if (slots.Select(s => s.Device).Distinct().Count() != slots.Count)
-            throw new FormatException($"{key}: '{text}' names a device twice");
+            throw new FormatException($"'{text}' names a device twice");
         return slots;
     }
 
