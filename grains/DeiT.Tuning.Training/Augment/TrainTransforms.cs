@@ -1,0 +1,31 @@
+using DeiT.Tuning.Training.Data;
+using DeiT.Tuning.Training.Engine;
+
+namespace DeiT.Tuning.Training.Augment;
+
+/// <summary>The per-image training transform of a recipe on a dataset (timm/DeiT create_transform, is_training).</summary>
+public static class TrainTransforms
+{
+    /// <summary>Images up to this side get random-crop-with-padding (CIFAR/MNIST style); larger get RandomResizedCrop.</summary>
+    public const int SmallImageMaxSide = 64;
+    public const int SmallImagePadding = 4;
+
+    /// <summary>crop/flip → RandAugment (n = RandAugOps, m = RandAugMagnitude, std) → to float and normalize → random erasing.</summary>
+    public static TransformPipeline ForRecipe(DeitRecipe recipe, ImageDataset data)
+    {
+        var pixelSteps = new List<IPixelAugmentation>();
+        if (Math.Max(data.Height, data.Width) <= SmallImageMaxSide)
+            pixelSteps.Add(new RandomCropWithPadding(SmallImagePadding));
+        else
+            pixelSteps.Add(new RandomResizedCrop());
+        pixelSteps.Add(new RandomHorizontalFlip());
+        if (recipe.RandAugOps > 0)
+            pixelSteps.Add(new RandAugment(recipe.RandAugOps, recipe.RandAugMagnitude, recipe.RandAugMagnitudeStd, data.Normalization.MeanPixel()));
+        var tensorSteps = new List<ITensorAugmentation>();
+        if (recipe.ErasingProb > 0) tensorSteps.Add(new RandomErasing(recipe.ErasingProb));
+        return new TransformPipeline(pixelSteps, data.Normalization, tensorSteps);
+    }
+
+    /// <summary>Evaluation: normalize only.</summary>
+    public static TransformPipeline Evaluation(ImageDataset data) => new([], data.Normalization, []);
+}
