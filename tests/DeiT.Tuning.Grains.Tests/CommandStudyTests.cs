@@ -130,7 +130,8 @@ public sealed class CommandStudyTests(TwoSiloCluster fixture) : IClassFixture<Tw
     {
         var study = fixture.Client.GetGrain<IStudyGrain>("bad-spec");
         Assert.Null(await study.GetSnapshot());
-        var badSpace = await Assert.ThrowsAnyAsync<Exception>(() => study.Create(Spec("bad-spec", 2, 1) with { Space = "parameters: {x: {type: float, low: 2, high: 1}}" }));
+        var badSpace = await Assert.ThrowsAsync<ArgumentException>(() => study.Create(Spec("bad-spec", 2, 1) with { Space = "parameters: {x: {type: float, low: 2, high: 1}}" }));
+        Assert.StartsWith("search space:", badSpace.Message);
         Assert.Contains("x", badSpace.Message);
         var badPruner = await Assert.ThrowsAsync<ArgumentException>(() => study.Create(Spec("bad-spec", 2, 1, pruner: "bogus")));
         Assert.Contains("unknown pruner 'bogus'", badPruner.Message);

@@ -40,6 +40,9 @@ public sealed record TrialRunnerSpec
     /// {checkpoint_dir} by the run's values. Its stdout lines "epoch=3 top1=0.81 loss=0.5" are the reports.</summary>
     [Id(5)] public IReadOnlyList<string> Command { get; init; } = Array.Empty<string>();
     [Id(6)] public int RepeatedAugmentation { get; init; } = 1;
+    /// <summary>Frozen ConvNet teacher (safetensors, relative to DataRoot unless absolute) for distillation trials.</summary>
+    [Id(7)] public string? Teacher { get; init; }
+    [Id(8)] public string? TeacherModel { get; init; }
 }
 
 /// <summary>The dataset a DeiT trial trains on; Root is relative to the silo's DataRoot unless absolute.</summary>

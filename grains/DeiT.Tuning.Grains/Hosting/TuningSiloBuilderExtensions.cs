@@ -14,6 +14,7 @@ public static class TuningSiloBuilderExtensions
     {
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         silo.Services.AddSingleton<CommandTrialRunner>();
+        silo.Services.AddSingleton<DeitTrialRunner>();
         silo.Services.AddSingleton<TrialRunners>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDeviceAnnouncer>();
         silo.AddPlacementDirector<LeasedDevicePlacement, LeasedDevicePlacementDirector>();

@@ -57,8 +57,15 @@ public sealed class StudyGrain(
                 throw new ArgumentException($"study '{spec.Name}' already exists with other settings: resume it with `search resume --study {spec.Name}` or pick a new --study name");
             return Snapshot();
         }
-        StudySpecValidation.Validate(spec);
-        LoadAlgorithms(spec); // throws on a bad space, sampler or pruner before anything is stored
+        try
+        {
+            LoadAlgorithms(spec); // a bad space, sampler or pruner is refused before anything is stored
+        }
+        catch (SearchSpaceException e)
+        {
+            throw new ArgumentException($"search space: {e.Message}"); // the library's exception type is not serializable
+        }
+        StudySpecValidation.Validate(spec, _space!);
         S.Spec = spec;
         S.State = StudyState.Created;
         S.CreatedAt = DateTimeOffset.UtcNow;

@@ -5,7 +5,7 @@ namespace DeiT.Tuning.Grains.Studies;
 /// <summary>Checks a spec's numbers and runner before the study stores it; messages name the setting.</summary>
 public static class StudySpecValidation
 {
-    public static void Validate(StudySpec spec)
+    public static void Validate(StudySpec spec, Search.Distributions.SearchSpace space)
     {
         StudyNames.Validate(spec.Name);
         if (spec.Trials < 1) throw new ArgumentException($"trials must be at least 1 (got {spec.Trials})");
@@ -23,5 +23,10 @@ public static class StudySpecValidation
             case RunnerKind.Deit when spec.Runner.BatchSize < 1:
                 throw new ArgumentException($"batch size must be at least 1 (got {spec.Runner.BatchSize})");
         }
+        if (spec.Runner.Kind != RunnerKind.Deit) return;
+        if (space.Parameters.FirstOrDefault(p => !Trials.Runners.RecipeParameters.Names.Contains(p.Name)) is { } unknown)
+            throw new ArgumentException($"space parameter '{unknown.Name}' is not part of the DeiT recipe; the deit runner knows {string.Join(", ", Trials.Runners.RecipeParameters.Names)}");
+        if (space.Contains("distillation") && spec.Runner.Teacher is null)
+            throw new ArgumentException("the space searches 'distillation' but the study has no teacher: give --teacher and --teacher-model, or leave distillation out of the space");
     }
 }

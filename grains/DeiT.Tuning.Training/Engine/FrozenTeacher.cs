@@ -1,4 +1,5 @@
 using DeiT.Tuning.Training.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DeiT.Tuning.Training.Engine;
