@@ -104,6 +104,7 @@ public sealed class TuningConnection : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables("DEIT_TUNE_").Build();
         QuietLogging(builder);
+        builder.Services.AddSingleton<IClientConnectionRetryFilter, GiveUpRetryFilter>();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -215,5 +216,6 @@ public sealed class TuningConnection : IAsyncDisposable
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // start failures become CLI errors
     }
 }
