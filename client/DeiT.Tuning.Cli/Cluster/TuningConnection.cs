@@ -164,7 +164,7 @@ public sealed class TuningConnection : IAsyncDisposable
     }
 
     /// <summary>The folder's silo: the same configuration keys as `silo` (appsettings.json, DEIT_TUNE_*), on free ports.</summary>
-    public static SiloSettings EmbeddedSettings(string folder, bool keepStudiesRunning, string[]? args = null)
+    private static SiloSettings EmbeddedSettings(string folder, bool keepStudiesRunning, string[]? args = null)
     {
         var configuration = new ConfigurationBuilder().SetBasePath(folder);
         TuningSiloHost.AddSources(configuration, args ?? []);
