@@ -44,6 +44,9 @@ public sealed class TuningConnection : IAsyncDisposable
 
     public IClusterClient Client { get; }
     public ConnectionKind Kind { get; }
+
+    /// <summary>Cancelled when this process's host is asked to stop (SIGTERM, Ctrl+C).</summary>
+    public CancellationToken Stopping => _host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
     public string Where { get; }
 
     /// <param name="cluster">--cluster / DEIT_TUNE_CLUSTER, or null for the folder's embedded silo.</param>

@@ -78,15 +78,15 @@ public sealed class DeviceRegistryGrain(
         await state.WriteStateAsync();
     }
 
-    public Task<DeviceInventory> GetInventory()
+    public async Task<DeviceInventory> GetInventory()
     {
-        if (ForgetDeadSilos()) _ = state.WriteStateAsync();
-        return Task.FromResult(new DeviceInventory
+        if (ForgetDeadSilos()) await state.WriteStateAsync();
+        return new DeviceInventory
         {
             Silos = S.Silos.Where(s => IsActive(s.Key)).ToDictionary(s => s.Key, s => s.Value.Devices),
             Active = S.Active.ToList(),
             History = S.History.Concat(S.Active).ToList(),
-        });
+        };
     }
 
     private bool IsActive(string silo) => membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) == SiloStatus.Active;

@@ -131,7 +131,8 @@ public static class SearchCommand
         StudySnapshot done;
         try
         {
-            done = await StudyWatcher.FollowAsync(study, cancellationToken);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Stopping);
+            done = await StudyWatcher.FollowAsync(study, stop.Token);
         }
         catch (OperationCanceledException) when (connection.Kind == ConnectionKind.Embedded)
         {

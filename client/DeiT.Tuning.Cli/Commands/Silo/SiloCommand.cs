@@ -33,7 +33,8 @@ public static class SiloCommand
             Console.Error.WriteLine($"deit-tune silo: {connection.Where}; Ctrl+C stops it");
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Stopping);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {
