@@ -1,2 +1,3 @@
-Console.Error.WriteLine("deit-tune-silo: not yet configured");
-return 1;
+using DeiT.Tuning.Silo.Hosting;
+
+return await SiloProgram.RunAsync(args);

@@ -1,0 +1,59 @@
+namespace DeiT.Tuning.Abstractions.Studies;
+
+public enum OptimizationDirection { Maximize, Minimize }
+
+/// <summary>Everything that defines a study; immutable once the study is created.</summary>
+[GenerateSerializer, Immutable, Alias("deit.StudySpec")]
+public sealed record StudySpec
+{
+    [Id(0)] public required string Name { get; init; }
+    /// <summary>Text of the search-space file (YAML or JSON); null: the DeiT default space.</summary>
+    [Id(1)] public string? Space { get; init; }
+    [Id(2)] public string Sampler { get; init; } = "tpe";
+    /// <summary>Pruner spec such as "none", "median", "asha" or "asha:min=1,rf=3".</summary>
+    [Id(3)] public string Pruner { get; init; } = "none";
+    /// <summary>Validation metric the study optimizes: top1 | top5 | loss.</summary>
+    [Id(4)] public string Metric { get; init; } = "top1";
+    [Id(5)] public OptimizationDirection Direction { get; init; } = OptimizationDirection.Maximize;
+    [Id(6)] public int Trials { get; init; } = 16;
+    [Id(7)] public TimeSpan? TimeBudget { get; init; }
+    /// <summary>At most this many trials run at once (fewer when the cluster has fewer free devices).</summary>
+    [Id(8)] public int Parallel { get; init; } = 1;
+    [Id(9)] public required TrialRunnerSpec Runner { get; init; }
+    [Id(10)] public int Seed { get; init; }
+    /// <summary>Heartbeats older than this mark a running trial as lost; the watchdog re-dispatches it.</summary>
+    [Id(11)] public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Deit: the in-process trainer; Command: an external command; AskTell: the caller trains (`study ask|tell`).</summary>
+public enum RunnerKind { Deit, Command, AskTell }
+
+/// <summary>How each trial trains: the in-process DeiT trainer or an external command.</summary>
+[GenerateSerializer, Immutable, Alias("deit.TrialRunnerSpec")]
+public sealed record TrialRunnerSpec
+{
+    [Id(0)] public RunnerKind Kind { get; init; } = RunnerKind.Deit;
+    [Id(1)] public string Model { get; init; } = "deit_micro_patch4_28";
+    [Id(2)] public DatasetSettings? Dataset { get; init; }
+    [Id(3)] public int Epochs { get; init; } = 10;
+    [Id(4)] public int BatchSize { get; init; } = 64;
+    /// <summary>External command: argv template; {name} is replaced by a parameter, {epochs}, {seed}, {trial},
+    /// {checkpoint_dir} by the run's values. Its stdout lines "epoch=3 top1=0.81 loss=0.5" are the reports.</summary>
+    [Id(5)] public IReadOnlyList<string> Command { get; init; } = Array.Empty<string>();
+    [Id(6)] public int RepeatedAugmentation { get; init; } = 1;
+    /// <summary>Frozen ConvNet teacher (safetensors, relative to DataRoot unless absolute) for distillation trials.</summary>
+    [Id(7)] public string? Teacher { get; init; }
+    [Id(8)] public string? TeacherModel { get; init; }
+}
+
+/// <summary>The dataset a DeiT trial trains on; Root is relative to the silo's DataRoot unless absolute.</summary>
+[GenerateSerializer, Immutable, Alias("deit.DatasetSettings")]
+public sealed record DatasetSettings
+{
+    [Id(0)] public required string Kind { get; init; }
+    [Id(1)] public required string Root { get; init; }
+    [Id(2)] public double ValidationFraction { get; init; } = 0.1;
+    [Id(3)] public int? TrainLimit { get; init; }
+    [Id(4)] public int? ValidationLimit { get; init; }
+    [Id(5)] public int? TestLimit { get; init; }
+}

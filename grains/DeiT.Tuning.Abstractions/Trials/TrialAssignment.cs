@@ -1,0 +1,37 @@
+using DeiT.Tuning.Abstractions.Studies;
+
+namespace DeiT.Tuning.Abstractions.Trials;
+
+/// <summary>What a trial grain needs to run one attempt of a trial on a leased device.</summary>
+[GenerateSerializer, Immutable, Alias("deit.TrialAssignment")]
+public sealed record TrialAssignment
+{
+    [Id(0)] public required string Study { get; init; }
+    [Id(1)] public int Number { get; init; }
+    [Id(2)] public int Attempt { get; init; }
+    [Id(3)] public required IReadOnlyDictionary<string, ParamSetting> Params { get; init; }
+    [Id(4)] public required TrialRunnerSpec Runner { get; init; }
+    [Id(5)] public int Seed { get; init; }
+    [Id(6)] public required DeviceLease Lease { get; init; }
+    [Id(7)] public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public string TrialKey => TrialKeys.Of(Study, Number);
+}
+
+/// <summary>How a trial attempt ended, as the trial grain reports it to the study.</summary>
+[GenerateSerializer, Immutable, Alias("deit.TrialOutcome")]
+public sealed record TrialOutcome
+{
+    [Id(0)] public TrialStatus Status { get; init; }
+    [Id(1)] public string? Reason { get; init; }
+    [Id(2)] public double DeviceSeconds { get; init; }
+    /// <summary>The attempt stopped because its silo is shutting down; the study runs it again elsewhere.</summary>
+    [Id(3)] public bool Interrupted { get; init; }
+}
+
+public enum EpochVerdict { Continue, Stop }
+
+public static class TrialKeys
+{
+    public static string Of(string study, int number) => $"{study}/{number}";
+}

@@ -1,0 +1,21 @@
+using DeiT.Tuning.Abstractions.Devices;
+
+namespace DeiT.Tuning.Grains.Hosting;
+
+/// <summary>What this silo offers the cluster and where its files live (configuration keys of the same names).</summary>
+public sealed class TuningSiloOptions
+{
+    public IReadOnlyList<DeviceSlot> Devices { get; set; } = new[] { new DeviceSlot("cpu:0", 1) };
+    /// <summary>Relative dataset roots resolve against this folder.</summary>
+    public string DataRoot { get; set; } = ".";
+    /// <summary>Every checkpoint lives under this folder (shared by the hosts in a cluster).</summary>
+    public string CheckpointRoot { get; set; } = ".deit-tune/checkpoints";
+    public bool AllowExternalCommands { get; set; }
+    /// <summary>How often a running trial reports that it is alive.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Carry on running studies: wake them when the silo starts and when their grain activates here. Off for the
+    /// short-lived embedded silo a read-only CLI command starts.
+    /// </summary>
+    public bool WakeStudiesOnStart { get; set; } = true;
+}

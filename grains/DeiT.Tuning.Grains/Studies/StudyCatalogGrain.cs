@@ -1,0 +1,29 @@
+using DeiT.Tuning.Abstractions.Studies;
+
+namespace DeiT.Tuning.Grains.Studies;
+
+[GenerateSerializer, Alias("deit.StudyCatalogState")]
+public sealed class StudyCatalogState
+{
+    [Id(0)] public SortedSet<string> Studies { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed class StudyCatalogGrain(
+    [PersistentState("catalog", StorageNames.Default)] IPersistentState<StudyCatalogState> state) : Grain, IStudyCatalogGrain
+{
+    public async Task Add(string study)
+    {
+        if (state.State.Studies.Add(study)) await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<string>> List() => Task.FromResult<IReadOnlyList<string>>(state.State.Studies.ToList());
+
+    public async Task WakeRunningStudies()
+    {
+        foreach (var name in state.State.Studies)
+        {
+            var study = GrainFactory.GetGrain<IStudyGrain>(name);
+            if (await study.GetSnapshot() is { State: StudyState.Running }) await study.Run(); // a stopping study carries on from its activation
+        }
+    }
+}

@@ -1,0 +1,451 @@
+using System.Globalization;
+using System.Text.Json;
+using DeiT.Tuning.Abstractions.Devices;
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
+using DeiT.Tuning.Grains.Hosting;
+using DeiT.Tuning.Grains.Placement;
+using DeiT.Tuning.Search;
+using DeiT.Tuning.Search.Distributions;
+using DeiT.Tuning.Search.Pruners;
+using DeiT.Tuning.Search.Samplers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DeiT.Tuning.Grains.Studies;
+
+/// <summary>
+/// The tuner of one study. It leases a device, asks the sampler for a configuration (running trials count as
+/// pending points), persists the trial record, then starts the trial grain on the leased device's silo. Epoch
+/// reports go through the pruner; outcomes are applied once per attempt. A watchdog timer re-dispatches trials
+/// whose silo left or whose heartbeat went stale; they resume from their checkpoints. State is written before
+/// every reply that depends on it.
+/// </summary>
+public sealed class StudyGrain(
+    [PersistentState("study", StorageNames.Default)] IPersistentState<StudyGrainState> state,
+    IClusterMembershipService membership,
+    IOptions<TuningSiloOptions> siloOptions,
+    ILogger<StudyGrain> logger) : Grain, IStudyGrain
+{
+    private static readonly TimeSpan WatchdogPeriodMax = TimeSpan.FromSeconds(5);
+
+    private SearchSpace? _space;
+    private ISampler? _sampler;
+    private IPruner? _pruner;
+    private IGrainTimer? _watchdog;
+
+    private StudyGrainState S => state.State;
+    private StudySpec Spec => S.Spec ?? throw new KeyNotFoundException($"study '{this.GetPrimaryKeyString()}' does not exist: create it with `deit-tune search start --study {this.GetPrimaryKeyString()}`");
+    private IDeviceRegistryGrain Registry => GrainFactory.GetGrain<IDeviceRegistryGrain>(IDeviceRegistryGrain.Key);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Spec is null) return Task.CompletedTask;
+        LoadAlgorithms(S.Spec);
+        // Reactivated elsewhere mid-study (its silo died): carry on, unless this is a short-lived read-only silo.
+        if (S.State is StudyState.Running or StudyState.Stopping && siloOptions.Value.WakeStudiesOnStart) EnsureWatchdog();
+        return Task.CompletedTask;
+    }
+
+    public async Task<StudySnapshot> Create(StudySpec spec)
+    {
+        if (spec.Name != this.GetPrimaryKeyString())
+            throw new ArgumentException($"spec name '{spec.Name}' differs from the study grain's key '{this.GetPrimaryKeyString()}'");
+        if (S.Spec is not null)
+        {
+            if (JsonSerializer.Serialize(S.Spec) != JsonSerializer.Serialize(spec))
+                throw new ArgumentException($"study '{spec.Name}' already exists with other settings: resume it with `search resume --study {spec.Name}` or pick a new --study name");
+            return Snapshot();
+        }
+        try
+        {
+            LoadAlgorithms(spec); // a bad space, sampler or pruner is refused before anything is stored
+        }
+        catch (SearchSpaceException e)
+        {
+            throw new ArgumentException($"search space: {e.Message}"); // the library's exception type is not serializable
+        }
+        StudySpecValidation.Validate(spec, _space!);
+        S.Spec = spec;
+        S.State = StudyState.Created;
+        S.CreatedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).Add(spec.Name);
+        return Snapshot();
+    }
+
+    public async Task<StudySnapshot> Run()
+    {
+        _ = Spec;
+        if (S.State is StudyState.Finished && LaunchedTrials() >= Spec.Trials && RunningTrials().Count == 0) return Snapshot();
+        if (Spec.Runner.Kind != RunnerKind.AskTell && (await Registry.GetInventory()).Silos.Values.Sum(d => d.Count) == 0)
+            throw new InvalidOperationException("no silo in the cluster offers a device: start silos with Devices=cpu:NxT or cuda:0,… (see `deit-tune silo --help`)");
+        if (S.State is not StudyState.Running)
+        {
+            S.State = StudyState.Running;
+            S.StopReason = null;
+            S.FinishedAt = null;
+            S.StartedAt ??= DateTimeOffset.UtcNow;
+            S.RunningSince = DateTimeOffset.UtcNow;
+            await state.WriteStateAsync();
+        }
+        EnsureWatchdog();
+        await Tick();
+        return Snapshot();
+    }
+
+    public async Task<StudySnapshot> Stop()
+    {
+        _ = Spec;
+        if (S.State is StudyState.Running)
+        {
+            PauseClock();
+            S.State = StudyState.Stopping;
+            S.StopReason = "stopped on request";
+            await state.WriteStateAsync();
+            var members = membership.CurrentSnapshot;
+            foreach (var trial in RunningTrials().Where(t => t.Device is not null))
+            {
+                if (trial.Silo is null || members.GetSiloStatus(SiloAddress.FromParsableString(trial.Silo)) != SiloStatus.Active)
+                {
+                    // Its silo is gone (e.g. the process that ran an embedded study ended): nothing to wait for.
+                    await ReleaseLease(trial.Number, trial.Attempt);
+                    S.Trials[trial.Number] = trial with { Device = null, Silo = null };
+                    continue;
+                }
+                S.Interrupting.Add(trial.Number);
+                await GrainFactory.GetGrain<ITrialGrain>(TrialKeys.Of(Spec.Name, trial.Number)).Stop("the study was stopped");
+            }
+            await state.WriteStateAsync();
+            await SettleIfIdle();
+        }
+        return Snapshot();
+    }
+
+    public Task<StudySnapshot?> GetSnapshot() => Task.FromResult(S.Spec is null ? null : Snapshot());
+
+    public Task<IReadOnlyList<TrialRecord>> GetLeaderboard(int top)
+    {
+        _ = Spec;
+        var ranked = S.Trials.Where(t => t.Value is { } v && double.IsFinite(v) && t.Status is TrialStatus.Completed or TrialStatus.Pruned);
+        ranked = Spec.Direction == OptimizationDirection.Maximize
+            ? ranked.OrderByDescending(t => t.Value).ThenBy(t => t.Number)
+            : ranked.OrderBy(t => t.Value).ThenBy(t => t.Number);
+        return Task.FromResult<IReadOnlyList<TrialRecord>>(ranked.Take(Math.Max(1, top)).ToList());
+    }
+
+    public async Task<TrialRecord> Ask()
+    {
+        _ = Spec;
+        var record = NewTrial(external: true);
+        S.Trials.Add(record);
+        await state.WriteStateAsync();
+        return record;
+    }
+
+    public async Task<TrialRecord> Tell(int number, TrialStatus status, double? value, string? reason)
+    {
+        var index = IndexOf(number) ?? throw new KeyNotFoundException($"study '{Spec.Name}' has no trial {number}");
+        var record = S.Trials[index];
+        if (!record.External)
+            throw new InvalidOperationException($"trial {number} is run by the cluster; only trials from `study ask` take `study tell`");
+        if (record.IsFinished)
+        {
+            if (record.Status == status && record.Value == value) return record; // the same tell twice
+            throw new InvalidOperationException($"trial {number} was already told ({record.Status}, value {record.Value})");
+        }
+        if (status == TrialStatus.Running) throw new ArgumentException("tell needs a final state: completed, pruned or failed");
+        if (status == TrialStatus.Completed && (value is null || !double.IsFinite(value.Value)))
+        {
+            status = TrialStatus.Failed;
+            reason ??= $"value {value?.ToString(CultureInfo.InvariantCulture) ?? "missing"} is not a finite number";
+        }
+        record = record with { Status = status, Value = status == TrialStatus.Failed ? null : value, Reason = reason, FinishedAt = DateTimeOffset.UtcNow };
+        S.Trials[index] = record;
+        await state.WriteStateAsync();
+        return record;
+    }
+
+    public async Task<EpochVerdict> ReportEpoch(int number, int attempt, EpochMetrics metrics)
+    {
+        if (S.Spec is null || IndexOf(number) is not { } index) return EpochVerdict.Stop;
+        var record = S.Trials[index];
+        if (record.IsFinished || record.Attempt != attempt) return EpochVerdict.Stop;
+
+        var epochs = record.Epochs.Where(e => e.Epoch < metrics.Epoch).Append(metrics).ToList();
+        var value = metrics.Metric(Spec.Metric);
+        record = record with { Epochs = epochs, LastHeartbeat = DateTimeOffset.UtcNow, Value = BestValue(epochs) };
+        var verdict = EpochVerdict.Continue;
+        if (!double.IsFinite(value))
+        {
+            record = Finish(record, TrialStatus.Failed, $"{Spec.Metric} is {value.ToString(CultureInfo.InvariantCulture)} at epoch {metrics.Epoch}") with { Value = null };
+            verdict = EpochVerdict.Stop;
+        }
+        else if (S.State is not StudyState.Running)
+        {
+            verdict = EpochVerdict.Stop; // `search stop`: the trial waits, interrupted, for `search resume`
+        }
+        else if (metrics.Epoch < Spec.Runner.Epochs)
+        {
+            var trials = S.Trials.Select((t, i) => SearchAlgorithms.Freeze(i == index ? record : t, Spec.Metric)).ToList();
+            if (_pruner!.ShouldPrune(trials[index], trials, SearchAlgorithms.Direction(Spec)))
+            {
+                record = Finish(record, TrialStatus.Pruned,
+                    $"pruned by {_pruner.Name} at epoch {metrics.Epoch} ({Spec.Metric} {value.ToString("G4", CultureInfo.InvariantCulture)})");
+                verdict = EpochVerdict.Stop;
+            }
+            S.PrunerState = _pruner.SaveState();
+        }
+        S.Trials[index] = record;
+        await state.WriteStateAsync();
+        return verdict;
+    }
+
+    public Task Heartbeat(int number, int attempt)
+    {
+        if (S.Spec is not null && IndexOf(number) is { } index && S.Trials[index] is { IsFinished: false } record && record.Attempt == attempt)
+            S.Trials[index] = record with { LastHeartbeat = DateTimeOffset.UtcNow }; // kept in memory; losing it costs nothing
+        return Task.CompletedTask;
+    }
+
+    public async Task ReportOutcome(int number, int attempt, TrialOutcome outcome)
+    {
+        if (S.Spec is null || IndexOf(number) is not { } index) return;
+        if (!S.OutcomesSeen.Add($"{number}/{attempt}")) return;
+        await ReleaseLease(number, attempt);
+        var record = S.Trials[index];
+        if (record.Attempt == attempt)
+        {
+            record = record with { DeviceSeconds = record.DeviceSeconds + outcome.DeviceSeconds };
+            S.Interrupting.Remove(number);
+            if (!record.IsFinished)
+            {
+                var interrupted = outcome.Interrupted || (outcome.Status == TrialStatus.Pruned && S.Interrupting.Contains(number));
+                record = interrupted ? record with { Device = null, Silo = null } : outcome.Status switch
+                {
+                    TrialStatus.Completed when record.Epochs.Count == 0 => Finish(record, TrialStatus.Failed, "the run ended without reporting any epoch"),
+                    TrialStatus.Completed => Finish(record, TrialStatus.Completed, null),
+                    TrialStatus.Failed => Finish(record, TrialStatus.Failed, outcome.Reason ?? "failed"),
+                    _ => Finish(record, TrialStatus.Pruned, outcome.Reason ?? "stopped"),
+                };
+            }
+            S.Trials[index] = record;
+        }
+        await state.WriteStateAsync();
+        await Tick();
+    }
+
+    /// <summary>One step of the tuner: time budget, lost trials, new trials, and the end of the study.</summary>
+    private async Task Tick()
+    {
+        if (S.State is StudyState.Running)
+        {
+            if (Spec.TimeBudget is { } budget && RunTime() >= budget && S.StopReason is null)
+            {
+                S.StopReason = $"time budget {budget} reached";
+                await state.WriteStateAsync();
+            }
+            await RedispatchLostTrials();
+            if (S.StopReason is null) await LaunchTrials();
+        }
+        await SettleIfIdle();
+    }
+
+    private async Task LaunchTrials()
+    {
+        while (S.State is StudyState.Running && Spec.Runner.Kind != RunnerKind.AskTell && LaunchedTrials() < Spec.Trials && RunningTrials().Count < Spec.Parallel)
+        {
+            var number = S.Trials.Count;
+            var lease = await Registry.Acquire(TrialKeys.Of(Spec.Name, number), 1, Spec.Runner.Kind == RunnerKind.Command);
+            if (lease is null) return;
+            var record = NewTrial(external: false) with { Attempt = 1 };
+            S.Trials.Add(record);
+            S.Leases.Add(lease);
+            await state.WriteStateAsync();
+            await Dispatch(S.Trials.Count - 1, lease);
+        }
+    }
+
+    /// <summary>Trials without a device (their silo died, or `search stop` interrupted them) get a new lease and attempt.</summary>
+    private async Task RedispatchLostTrials()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var snapshot = membership.CurrentSnapshot;
+        foreach (var trial in RunningTrials().ToList())
+        {
+            var lost = trial.Device is null
+                || trial.Silo is null
+                || snapshot.GetSiloStatus(SiloAddress.FromParsableString(trial.Silo)) == SiloStatus.Dead
+                || now - (trial.LastHeartbeat ?? trial.StartedAt ?? now) > Spec.HeartbeatTimeout;
+            if (!lost) continue;
+            var index = IndexOf(trial.Number)!.Value;
+            var attempt = trial.Attempt + 1;
+            var lease = await Registry.Acquire(TrialKeys.Of(Spec.Name, trial.Number), attempt, Spec.Runner.Kind == RunnerKind.Command);
+            if (lease is null) return;
+            if (trial.Device is not null)
+            {
+                logger.LogWarning("trial {Trial} attempt {Attempt} is lost (silo {Silo}); starting attempt {Next}",
+                    trial.Number, trial.Attempt, trial.Silo, attempt);
+                await ReleaseLease(trial.Number, trial.Attempt);
+            }
+            S.Trials[index] = trial with { Attempt = attempt };
+            S.Leases.Add(lease);
+            await state.WriteStateAsync();
+            await Dispatch(index, lease);
+        }
+    }
+
+    /// <summary>Starts the trial grain on the leased device's silo and records where it runs.</summary>
+    private async Task Dispatch(int index, DeviceLease lease)
+    {
+        var record = S.Trials[index];
+        var assignment = new TrialAssignment
+        {
+            Study = Spec.Name,
+            Number = record.Number,
+            Attempt = record.Attempt,
+            Params = record.Params,
+            Runner = Spec.Runner,
+            Seed = unchecked(Spec.Seed * 1_000_003 + record.Number),
+            Lease = lease,
+            HeartbeatInterval = siloOptions.Value.HeartbeatInterval,
+        };
+        TrialStartResult result;
+        try
+        {
+            RequestContext.Set(LeasedDevicePlacement.SiloKey, lease.Silo);
+            result = await GrainFactory.GetGrain<ITrialGrain>(assignment.TrialKey).Start(assignment);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "could not start trial {Trial}; the watchdog retries", assignment.TrialKey);
+            await ReleaseLease(record.Number, record.Attempt);
+            S.Trials[index] = record with { Device = null, Silo = null };
+            await state.WriteStateAsync();
+            return;
+        }
+        finally
+        {
+            RequestContext.Remove(LeasedDevicePlacement.SiloKey);
+        }
+
+        if (result.Started)
+        {
+            var resumed = record.Epochs.Count == 0 ? 0 : record.Epochs.Max(e => e.Epoch);
+            S.Trials[index] = record with
+            {
+                Device = lease.Device, Silo = lease.Silo, StartedAt = record.StartedAt ?? DateTimeOffset.UtcNow,
+                LastHeartbeat = DateTimeOffset.UtcNow, ResumedFromEpoch = resumed,
+            };
+        }
+        else if (result.Refusal is not null)
+        {
+            await ReleaseLease(record.Number, record.Attempt);
+            S.Trials[index] = Finish(record, TrialStatus.Failed, result.Refusal);
+        }
+        else
+        {
+            // The previous attempt's activation is alive after all: keep it, give the new lease back.
+            await ReleaseLease(record.Number, record.Attempt);
+            S.Trials[index] = record with { Attempt = result.RunningAttempt, Silo = result.Silo, LastHeartbeat = DateTimeOffset.UtcNow };
+        }
+        await state.WriteStateAsync();
+    }
+
+    private async Task ReleaseLease(int number, int attempt)
+    {
+        await Registry.Release(TrialKeys.Of(Spec.Name, number), attempt);
+        var i = S.Leases.FindIndex(l => l.TrialKey == TrialKeys.Of(Spec.Name, number) && l.Attempt == attempt && l.ReleasedAt is null);
+        if (i >= 0) S.Leases[i] = S.Leases[i] with { ReleasedAt = DateTimeOffset.UtcNow };
+    }
+
+    /// <summary>Ends a stopping study once no trial holds a device, and a running one once its budget is spent.</summary>
+    private async Task SettleIfIdle()
+    {
+        var busy = ActiveDeviceTrials();
+        if (S.State is StudyState.Stopping && busy == 0)
+        {
+            S.State = StudyState.Stopped;
+        }
+        else if (S.State is StudyState.Running && RunningTrials().Count == 0 && (LaunchedTrials() >= Spec.Trials || S.StopReason is not null))
+        {
+            PauseClock();
+            S.State = StudyState.Finished;
+            S.StopReason ??= $"trial budget {Spec.Trials} reached";
+            S.FinishedAt = DateTimeOffset.UtcNow;
+        }
+        else
+        {
+            return;
+        }
+        _watchdog?.Dispose();
+        _watchdog = null;
+        await state.WriteStateAsync();
+    }
+
+    private void EnsureWatchdog()
+    {
+        if (_watchdog is not null) return;
+        var period = TimeSpan.FromTicks(Math.Min(WatchdogPeriodMax.Ticks, Spec.HeartbeatTimeout.Ticks / 3));
+        _watchdog = this.RegisterGrainTimer(_ => Tick(), new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+    }
+
+    private TrialRecord NewTrial(bool external)
+    {
+        var frozen = S.Trials.Select(t => SearchAlgorithms.Freeze(t, Spec.Metric)).ToList();
+        var values = _sampler!.Suggest(_space!, frozen, SearchAlgorithms.Direction(Spec));
+        S.SamplerState = _sampler.SaveState();
+        return new TrialRecord
+        {
+            Number = S.Trials.Count,
+            Params = SearchAlgorithms.ToSettings(values),
+            External = external,
+            CreatedAt = DateTimeOffset.UtcNow,
+            StartedAt = external ? DateTimeOffset.UtcNow : null,
+        };
+    }
+
+    private static TrialRecord Finish(TrialRecord record, TrialStatus status, string? reason) =>
+        record with { Status = status, Reason = reason, FinishedAt = DateTimeOffset.UtcNow };
+
+    private double? BestValue(IReadOnlyList<EpochMetrics> epochs)
+    {
+        var values = epochs.Select(e => e.Metric(Spec.Metric)).Where(double.IsFinite).ToList();
+        if (values.Count == 0) return null;
+        return Spec.Direction == OptimizationDirection.Maximize ? values.Max() : values.Min();
+    }
+
+    private void LoadAlgorithms(StudySpec spec)
+    {
+        _space = SearchAlgorithms.Space(spec);
+        _sampler = SearchAlgorithms.Sampler(spec);
+        _pruner = SearchAlgorithms.Pruner(spec);
+        if (S.SamplerState is not null) _sampler.LoadState(S.SamplerState);
+        if (S.PrunerState is not null) _pruner.LoadState(S.PrunerState);
+    }
+
+    private int? IndexOf(int number) => number >= 0 && number < S.Trials.Count ? number : null;
+    private List<TrialRecord> RunningTrials() => S.Trials.Where(t => !t.IsFinished && !t.External).ToList();
+    private int ActiveDeviceTrials() => S.Trials.Count(t => !t.IsFinished && !t.External && t.Device is not null);
+    private int LaunchedTrials() => S.Trials.Count;
+
+    private TimeSpan RunTime() => S.RunTimeBefore + (S.RunningSince is { } since ? DateTimeOffset.UtcNow - since : TimeSpan.Zero);
+
+    private void PauseClock()
+    {
+        S.RunTimeBefore = RunTime();
+        S.RunningSince = null;
+    }
+
+    private StudySnapshot Snapshot() => new()
+    {
+        Spec = Spec,
+        State = S.State,
+        StopReason = S.StopReason,
+        CreatedAt = S.CreatedAt,
+        StartedAt = S.StartedAt,
+        FinishedAt = S.FinishedAt,
+        Trials = S.Trials.ToList(),
+        Leases = S.Leases.ToList(),
+    };
+}

@@ -1,0 +1,32 @@
+using DeiT.Tuning.Abstractions.Studies;
+
+namespace DeiT.Tuning.Grains.Studies;
+
+/// <summary>Checks a spec's numbers and runner before the study stores it; messages name the setting.</summary>
+public static class StudySpecValidation
+{
+    public static void Validate(StudySpec spec, Search.Distributions.SearchSpace space)
+    {
+        StudyNames.Validate(spec.Name);
+        if (spec.Trials < 1) throw new ArgumentException($"trials must be at least 1 (got {spec.Trials})");
+        if (spec.Parallel < 1) throw new ArgumentException($"parallel must be at least 1 (got {spec.Parallel})");
+        if (spec.TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"time budget must be positive (got {t})");
+        if (spec.HeartbeatTimeout <= TimeSpan.Zero) throw new ArgumentException("heartbeat timeout must be positive");
+        _ = new Abstractions.Trials.EpochMetrics().Metric(spec.Metric); // throws naming the metric
+        if (spec.Runner.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {spec.Runner.Epochs})");
+        switch (spec.Runner.Kind)
+        {
+            case RunnerKind.Command when spec.Runner.Command.Count == 0:
+                throw new ArgumentException("the command runner needs an argv template (--command)");
+            case RunnerKind.Deit when spec.Runner.Dataset is null:
+                throw new ArgumentException("the DeiT runner needs a dataset (--dataset KIND:ROOT, e.g. fashion-mnist:/usr/share/datasets/fashion-mnist)");
+            case RunnerKind.Deit when spec.Runner.BatchSize < 1:
+                throw new ArgumentException($"batch size must be at least 1 (got {spec.Runner.BatchSize})");
+        }
+        if (spec.Runner.Kind != RunnerKind.Deit) return;
+        if (space.Parameters.FirstOrDefault(p => !Trials.Runners.RecipeParameters.Names.Contains(p.Name)) is { } unknown)
+            throw new ArgumentException($"space parameter '{unknown.Name}' is not part of the DeiT recipe; the deit runner knows {string.Join(", ", Trials.Runners.RecipeParameters.Names)}");
+        if (space.Contains("distillation") && spec.Runner.Teacher is null)
+            throw new ArgumentException("the space searches 'distillation' but the study has no teacher: give --teacher and --teacher-model, or leave distillation out of the space");
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using DeiT.Tuning.Abstractions.Trials;
+
+namespace DeiT.Tuning.Grains.Trials.Runners;
+
+/// <summary>
+/// Runs the study's argv template as a child process (no shell), reads its epoch lines from stdout and kills it
+/// when the study answers Stop or the silo shuts down. A non-zero exit is a failure carrying stderr's last lines.
+/// It runs in the silo's DataRoot.
+/// </summary>
+public sealed class CommandTrialRunner : ITrialRunner
+{
+    private const int StderrLinesKept = 5;
+
+    public RunnerResult Run(RunnerContext context, Func<EpochMetrics, EpochVerdict> onEpoch, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> argv;
+        try
+        {
+            argv = CommandLineTemplate.Expand(context.Assignment.Runner.Command, CommandLineTemplate.Values(context));
+        }
+        catch (ArgumentException e)
+        {
+            return new RunnerResult(RunnerEnd.Failed, e.Message);
+        }
+        var start = new ProcessStartInfo(argv[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            // Relative paths in the command resolve against the silo's DataRoot; {checkpoint_dir} names the trial's folder.
+            WorkingDirectory = Path.GetFullPath(context.DataRoot),
+        };
+        foreach (var arg in argv.Skip(1)) start.ArgumentList.Add(arg);
+        start.Environment["DEIT_TUNE_DEVICE"] = context.TorchDevice;
+        start.Environment["OMP_NUM_THREADS"] = Math.Max(1, context.Threads).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var stderr = new Queue<string>();
+        using var process = new Process { StartInfo = start };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (stderr)
+            {
+                stderr.Enqueue(e.Data);
+                if (stderr.Count > StderrLinesKept) stderr.Dequeue();
+            }
+        };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return new RunnerResult(RunnerEnd.Failed, $"cannot start '{argv[0]}': {e.Message}");
+        }
+        process.BeginErrorReadLine();
+        using var kill = cancellationToken.Register(() => Kill(process));
+
+        var stopped = false;
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            if (stopped || !EpochLineParser.TryParse(line, out var metrics)) continue;
+            if (onEpoch(metrics) == EpochVerdict.Stop)
+            {
+                stopped = true;
+                Kill(process);
+            }
+        }
+        process.WaitForExit();
+        if (cancellationToken.IsCancellationRequested) return new RunnerResult(RunnerEnd.Cancelled);
+        if (stopped) return new RunnerResult(RunnerEnd.Stopped);
+        if (process.ExitCode != 0)
+        {
+            string tail;
+            lock (stderr) tail = string.Join(" | ", stderr);
+            return new RunnerResult(RunnerEnd.Failed, $"command exited with code {process.ExitCode}{(tail.Length > 0 ? ": " + tail : "")}");
+        }
+        return new RunnerResult(RunnerEnd.Completed);
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+    }
+}

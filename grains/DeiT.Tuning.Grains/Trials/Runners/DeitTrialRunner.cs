@@ -1,0 +1,68 @@
+using DeiT.Tuning.Abstractions.Trials;
+using DeiT.Tuning.Training.Engine;
+
+namespace DeiT.Tuning.Grains.Trials.Runners;
+
+/// <summary>Trains the trial's DeiT in this process with the engine's <see cref="Trainer"/>, checkpointing every epoch.</summary>
+public sealed class DeitTrialRunner : ITrialRunner
+{
+    public RunnerResult Run(RunnerContext context, Func<EpochMetrics, EpochVerdict> onEpoch, CancellationToken cancellationToken)
+    {
+        var a = context.Assignment;
+        var job = Job(context);
+        var options = new TrainingRunOptions
+        {
+            Device = context.TorchDevice,
+            Threads = context.Threads > 0 ? context.Threads : null,
+            CheckpointDirectory = context.CheckpointDirectory,
+        };
+        var outcome = new Trainer().Run(job, options, report => onEpoch(Metrics(report)) == EpochVerdict.Stop ? EpochDecision.Stop : EpochDecision.Continue,
+            progress: null, cancellationToken);
+        return outcome switch
+        {
+            TrainingOutcome.Completed => new RunnerResult(RunnerEnd.Completed),
+            TrainingOutcome.Stopped => new RunnerResult(RunnerEnd.Stopped),
+            TrainingOutcome.Diverged d => new RunnerResult(RunnerEnd.Failed, $"diverged at epoch {d.Epoch}, step {d.Step}: {d.Reason}"),
+            _ => new RunnerResult(RunnerEnd.Cancelled),
+        };
+    }
+
+    /// <summary>The training job of an assignment: the runner's fixed settings plus the sampled recipe fields.</summary>
+    public static TrainingJob Job(RunnerContext context)
+    {
+        var a = context.Assignment;
+        var runner = a.Runner;
+        var dataset = runner.Dataset ?? throw new ArgumentException("the deit runner needs a dataset");
+        var recipe = RecipeParameters.Apply(
+            new DeitRecipe { Epochs = runner.Epochs, BatchSize = runner.BatchSize, RepeatedAugmentation = runner.RepeatedAugmentation },
+            a.Params);
+        return new TrainingJob
+        {
+            Model = runner.Model,
+            Data = new DatasetSpec
+            {
+                Kind = dataset.Kind,
+                Root = Path.Combine(context.DataRoot, dataset.Root),
+                ValidationFraction = dataset.ValidationFraction,
+                TrainLimit = dataset.TrainLimit,
+                ValidationLimit = dataset.ValidationLimit,
+                TestLimit = dataset.TestLimit,
+            },
+            Recipe = recipe,
+            Seed = a.Seed,
+            TeacherPath = runner.Teacher is { } teacher ? Path.Combine(context.DataRoot, teacher) : null,
+            TeacherModel = runner.TeacherModel,
+        };
+    }
+
+    private static EpochMetrics Metrics(EpochReport report) => new()
+    {
+        Epoch = report.Epoch,
+        Top1 = report.Validation.Top1,
+        Top5 = report.Validation.Top5,
+        Loss = report.Validation.Loss,
+        TrainLoss = report.TrainLoss,
+        ImagesPerSecond = report.ImagesPerSecond,
+        Seconds = report.EpochTime.TotalSeconds,
+    };
+}

@@ -1,0 +1,20 @@
+using DeiT.Tuning.Abstractions.Trials;
+
+namespace DeiT.Tuning.Grains.Trials.Runners;
+
+/// <summary>Trains one trial attempt synchronously on the calling (dedicated) thread.</summary>
+public interface ITrialRunner
+{
+    RunnerResult Run(RunnerContext context, Func<EpochMetrics, EpochVerdict> onEpoch, CancellationToken cancellationToken);
+}
+
+/// <summary>Where an attempt runs: its assignment, its checkpoint folder and the leased device.</summary>
+public sealed record RunnerContext(TrialAssignment Assignment, string CheckpointDirectory, string DataRoot)
+{
+    public string TorchDevice => Devices.DeviceList.TorchDevice(Assignment.Lease.Device);
+    public int Threads => Assignment.Lease.Threads;
+}
+
+public enum RunnerEnd { Completed, Stopped, Failed, Cancelled }
+
+public sealed record RunnerResult(RunnerEnd End, string? Reason = null);

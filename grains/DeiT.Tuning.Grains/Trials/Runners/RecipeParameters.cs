@@ -1,0 +1,50 @@
+using DeiT.Tuning.Abstractions.Trials;
+using DeiT.Tuning.Training.Engine;
+
+namespace DeiT.Tuning.Grains.Trials.Runners;
+
+/// <summary>Maps a trial's sampled parameters onto the DeiT recipe (names as in the DeiT search space).</summary>
+public static class RecipeParameters
+{
+    private static readonly Dictionary<string, Func<DeitRecipe, ParamSetting, DeitRecipe>> Setters = new()
+    {
+        ["lr"] = (r, p) => r with { BaseLr = p.Number },
+        ["warmup_epochs"] = (r, p) => r with { WarmupEpochs = Whole(p) },
+        ["randaug_magnitude"] = (r, p) => r with { RandAugMagnitude = Whole(p) },
+        ["randaug_ops"] = (r, p) => r with { RandAugOps = Whole(p) },
+        ["mixup_alpha"] = (r, p) => r with { MixupAlpha = p.Number },
+        ["cutmix_alpha"] = (r, p) => r with { CutmixAlpha = p.Number },
+        ["mixup_switch_prob"] = (r, p) => r with { MixupSwitchProb = p.Number },
+        ["erasing_prob"] = (r, p) => r with { ErasingProb = p.Number },
+        ["drop_path"] = (r, p) => r with { DropPath = p.Number },
+        ["weight_decay"] = (r, p) => r with { WeightDecay = p.Number },
+        ["label_smoothing"] = (r, p) => r with { LabelSmoothing = p.Number },
+        ["distillation"] = (r, p) => r with { Distillation = Distillation(p) },
+        ["distillation_alpha"] = (r, p) => r with { DistillationAlpha = p.Number },
+        ["distillation_tau"] = (r, p) => r with { DistillationTau = p.Number },
+    };
+
+    public static IReadOnlyCollection<string> Names => Setters.Keys;
+
+    /// <summary>The recipe with every parameter applied; an unknown name is an error listing the known ones.</summary>
+    public static DeitRecipe Apply(DeitRecipe recipe, IReadOnlyDictionary<string, ParamSetting> parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            if (!Setters.TryGetValue(name, out var set))
+                throw new ArgumentException($"parameter '{name}' is not part of the DeiT recipe; the deit runner knows {string.Join(", ", Setters.Keys)}");
+            recipe = set(recipe, value);
+        }
+        return recipe;
+    }
+
+    private static int Whole(ParamSetting p) => (int)Math.Round(p.Number);
+
+    private static DistillationType Distillation(ParamSetting p) => p.Choice?.ToLowerInvariant() switch
+    {
+        "none" => DistillationType.None,
+        "soft" => DistillationType.Soft,
+        "hard" => DistillationType.Hard,
+        _ => throw new ArgumentException($"distillation '{p}' must be none, soft or hard"),
+    };
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Orleans.Dashboard;
+
+namespace DeiT.Tuning.Silo.Hosting;
+
+/// <summary>Runs one silo in the foreground until Ctrl+C; a bad configuration exits with code 2 naming the key.</summary>
+public static class SiloProgram
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        SiloSettings settings;
+        try
+        {
+            var configuration = new ConfigurationBuilder().SetBasePath(Directory.GetCurrentDirectory());
+            TuningSiloHost.AddSources(configuration, args);
+            settings = SiloSettings.From(configuration.Build());
+        }
+        catch (SiloConfigurationException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        using var host = settings.Dashboard ? BuildWithDashboard(args, settings) : BuildPlain(args, settings);
+        Console.Error.WriteLine($"deit-tune silo: cluster '{settings.ClusterId}', {settings.Clustering} clustering, {settings.Storage} storage, " +
+                                $"devices {string.Join(",", settings.Devices.Select(d => d.Device))}, silo port {settings.SiloPort}, gateway port {settings.GatewayPort}" +
+                                (settings.Dashboard ? $", dashboard http://localhost:{settings.DashboardPort}/" : ""));
+        await host.StartAsync(cancellationToken);
+        await host.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+
+    private static IHost BuildPlain(string[] args, SiloSettings settings)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        TuningSiloHost.AddSources(builder.Configuration, args);
+        TuningSiloHost.Configure(builder, settings);
+        return builder.Build();
+    }
+
+    private static IHost BuildWithDashboard(string[] args, SiloSettings settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        TuningSiloHost.AddSources(builder.Configuration, args);
+        TuningSiloHost.Configure(builder, settings);
+        builder.WebHost.UseUrls($"http://localhost:{settings.DashboardPort}");
+        var app = builder.Build();
+        app.MapOrleansDashboard();
+        return app;
+    }
+}

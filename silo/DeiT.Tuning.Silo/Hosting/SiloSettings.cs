@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Net;
+using DeiT.Tuning.Abstractions.Devices;
+using DeiT.Tuning.Grains.Devices;
+using Microsoft.Extensions.Configuration;
+
+namespace DeiT.Tuning.Silo.Hosting;
+
+public enum ClusteringKind { Localhost, Redis, Postgres }
+
+public enum StorageKind { Sqlite, Redis, Postgres }
+
+/// <summary>
+/// A silo's configuration, read from flat keys (appsettings.json, DEIT_TUNE_* environment variables, --Key value
+/// arguments). Every key is listed in <see cref="Keys"/>; a bad value throws naming its key.
+/// </summary>
+public sealed record SiloSettings
+{
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "ClusterId", "ServiceId", "Clustering", "ClusteringConnectionString", "Storage", "StorageConnectionString",
+        "Devices", "DataRoot", "CheckpointRoot", "SiloPort", "GatewayPort", "PrimarySiloPort", "AdvertisedAddress",
+        "AllowExternalCommands", "Dashboard", "DashboardPort", "HeartbeatSeconds", "WakeStudiesOnStart",
+    ];
+
+    public string ClusterId { get; init; } = "deit-tune";
+    public string ServiceId { get; init; } = "deit-tune";
+    public ClusteringKind Clustering { get; init; } = ClusteringKind.Localhost;
+    public string? ClusteringConnectionString { get; init; }
+    public StorageKind Storage { get; init; } = StorageKind.Sqlite;
+    /// <summary>sqlite: the database file; redis/postgres: the server's connection string.</summary>
+    public string StorageConnectionString { get; init; } = Path.Combine(".deit-tune", "state.db");
+    public IReadOnlyList<DeviceSlot> Devices { get; init; } = DeviceList.Parse("cpu:1x1");
+    public string DataRoot { get; init; } = ".";
+    public string CheckpointRoot { get; init; } = Path.Combine(".deit-tune", "checkpoints");
+    public int SiloPort { get; init; } = 11111;
+    public int GatewayPort { get; init; } = 30000;
+    /// <summary>Localhost clustering with several silos: the first silo's port (the others join it).</summary>
+    public int? PrimarySiloPort { get; init; }
+    public IPAddress AdvertisedAddress { get; init; } = IPAddress.Loopback;
+    public bool AllowExternalCommands { get; init; }
+    public bool Dashboard { get; init; }
+    public int DashboardPort { get; init; } = 8080;
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public bool WakeStudiesOnStart { get; init; } = true;
+
+    public static SiloSettings From(IConfiguration configuration)
+    {
+        var d = new SiloSettings();
+        var settings = new SiloSettings
+        {
+            ClusterId = Text(configuration, "ClusterId") ?? d.ClusterId,
+            ServiceId = Text(configuration, "ServiceId") ?? d.ServiceId,
+            Clustering = Enum<ClusteringKind>(configuration, "Clustering") ?? d.Clustering,
+            ClusteringConnectionString = Text(configuration, "ClusteringConnectionString"),
+            Storage = Enum<StorageKind>(configuration, "Storage") ?? d.Storage,
+            StorageConnectionString = Text(configuration, "StorageConnectionString") ?? d.StorageConnectionString,
+            Devices = Text(configuration, "Devices") is { } devices ? Parse("Devices", () => DeviceList.Parse(devices)) : d.Devices,
+            DataRoot = Text(configuration, "DataRoot") ?? d.DataRoot,
+            CheckpointRoot = Text(configuration, "CheckpointRoot") ?? d.CheckpointRoot,
+            SiloPort = Port(configuration, "SiloPort") ?? d.SiloPort,
+            GatewayPort = Port(configuration, "GatewayPort") ?? d.GatewayPort,
+            PrimarySiloPort = Port(configuration, "PrimarySiloPort"),
+            AdvertisedAddress = Text(configuration, "AdvertisedAddress") is { } ip
+                ? IPAddress.TryParse(ip, out var address) ? address : throw Bad("AdvertisedAddress", ip, "an IP address such as 10.0.0.5")
+                : d.AdvertisedAddress,
+            AllowExternalCommands = Bool(configuration, "AllowExternalCommands") ?? d.AllowExternalCommands,
+            Dashboard = Bool(configuration, "Dashboard") ?? d.Dashboard,
+            DashboardPort = Port(configuration, "DashboardPort") ?? d.DashboardPort,
+            HeartbeatInterval = Text(configuration, "HeartbeatSeconds") is { } hb
+                ? double.TryParse(hb, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s) : throw Bad("HeartbeatSeconds", hb, "a positive number of seconds")
+                : d.HeartbeatInterval,
+            WakeStudiesOnStart = Bool(configuration, "WakeStudiesOnStart") ?? d.WakeStudiesOnStart,
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    private void Validate()
+    {
+        if (Clustering != ClusteringKind.Localhost && string.IsNullOrWhiteSpace(ClusteringConnectionString))
+            throw new SiloConfigurationException("ClusteringConnectionString", $"Clustering={Clustering} needs the server's connection string (e.g. localhost:6379 for redis, Host=...;Database=orleans;Username=...;Password=... for postgres)");
+        if (Storage != StorageKind.Sqlite && string.IsNullOrWhiteSpace(StorageConnectionString))
+            throw new SiloConfigurationException("StorageConnectionString", $"Storage={Storage} needs the server's connection string");
+        if (SiloPort == GatewayPort)
+            throw new SiloConfigurationException("GatewayPort", $"the gateway port equals SiloPort ({SiloPort}): give each its own port");
+        if (Dashboard && (DashboardPort == SiloPort || DashboardPort == GatewayPort))
+            throw new SiloConfigurationException("DashboardPort", $"{DashboardPort} is already the silo or gateway port");
+        if (string.IsNullOrWhiteSpace(CheckpointRoot))
+            throw new SiloConfigurationException("CheckpointRoot", "is empty: give the folder that holds trial checkpoints");
+    }
+
+    private static string? Text(IConfiguration c, string key) => c[key] is { Length: > 0 } v ? v.Trim() : null;
+
+    private static T? Enum<T>(IConfiguration c, string key) where T : struct, System.Enum =>
+        Text(c, key) is not { } v ? null
+        : System.Enum.TryParse<T>(v, ignoreCase: true, out var e) && System.Enum.IsDefined(e) ? e
+        : throw Bad(key, v, string.Join(" | ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant())));
+
+    private static bool? Bool(IConfiguration c, string key) =>
+        Text(c, key) is not { } v ? null : bool.TryParse(v, out var b) ? b : throw Bad(key, v, "true or false");
+
+    private static int? Port(IConfiguration c, string key) =>
+        Text(c, key) is not { } v ? null
+        : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536 ? p
+        : throw Bad(key, v, "a TCP port between 1 and 65535");
+
+    private static T Parse<T>(string key, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (FormatException e)
+        {
+            throw new SiloConfigurationException(key, e.Message);
+        }
+    }
+
+    private static SiloConfigurationException Bad(string key, string value, string expected) =>
+        new(key, $"'{value}' is not valid: expected {expected}");
+}
+
+/// <summary>A configuration value a silo cannot start with; <see cref="Key"/> names the setting.</summary>
+public sealed class SiloConfigurationException(string key, string problem)
+    : Exception($"configuration key {key}: {problem}")
+{
+    public string Key { get; } = key;
+}
