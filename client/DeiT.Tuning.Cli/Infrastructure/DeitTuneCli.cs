@@ -12,6 +12,9 @@ public static class DeitTuneCli
         root.Options.Add(GlobalOptions.Cluster);
         // Commands register here, one line each, from their folders under Commands/.
         root.Subcommands.Add(Commands.Bench.BenchCommand.Create());
+        root.Subcommands.Add(Commands.Train.TrainCommand.Create());
+        root.Subcommands.Add(Commands.Teacher.TeacherCommand.Create());
+        root.Subcommands.Add(Commands.Eval.EvalCommand.Create());
         return root;
     }
 

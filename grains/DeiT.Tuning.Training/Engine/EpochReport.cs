@@ -20,7 +20,8 @@ public abstract record TrainingOutcome(IReadOnlyList<EpochReport> Epochs)
     public sealed record Completed(IReadOnlyList<EpochReport> Epochs) : TrainingOutcome(Epochs);
     /// <summary>The per-epoch callback answered Stop (a pruner's decision).</summary>
     public sealed record Stopped(IReadOnlyList<EpochReport> Epochs) : TrainingOutcome(Epochs);
-    /// <summary>Loss became NaN or infinite.</summary>
+    /// <summary>Loss became NaN or infinite at <paramref name="Epoch"/>, <paramref name="Step"/> (both from 1);
+    /// <paramref name="Epochs"/> holds the epochs completed before.</summary>
     public sealed record Diverged(IReadOnlyList<EpochReport> Epochs, int Epoch, int Step, string Reason) : TrainingOutcome(Epochs);
     public sealed record Cancelled(IReadOnlyList<EpochReport> Epochs) : TrainingOutcome(Epochs);
 }

@@ -40,4 +40,6 @@ public sealed record TrainingRunOptions
     public string? CheckpointDirectory { get; init; }
     /// <summary>Background threads preparing batches.</summary>
     public int LoaderWorkers { get; init; } = 1;
+    /// <summary>When set, the final weights (the EMA copy when model EMA is on) are saved here as safetensors.</summary>
+    public string? OutputPath { get; init; }
 }

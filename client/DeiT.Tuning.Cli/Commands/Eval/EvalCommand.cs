@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using DeiT.Tuning.Cli.Infrastructure;
+using DeiT.Tuning.Cli.Training;
+using DeiT.Tuning.Training.Data;
+using DeiT.Tuning.Training.Engine;
+using DeiT.Tuning.Training.Models;
+using Spectre.Console;
+using TorchSharp;
+
+namespace DeiT.Tuning.Cli.Commands.Eval;
+
+/// <summary>`deit-tune eval`: top-1 / top-5 / loss of saved weights on the test or validation split.</summary>
+public static class EvalCommand
+{
+    public sealed record Result(string Model, string Weights, string Dataset, string Split, double Top1, double Top5, double Loss, int Images, double WallTimeS);
+
+    public static Command Create()
+    {
+        var command = new Command("eval", "Evaluate saved weights (safetensors) on a dataset split");
+        var model = new Option<string>("--model") { Description = "Model preset the weights belong to", Required = true };
+        var weights = new Option<string>("--weights") { Description = "Weights file (safetensors)", Required = true };
+        var split = new Option<string>("--split") { Description = "test or val", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("test", "val");
+        var batch = new Option<int>("--batch") { Description = "Evaluation batch size", DefaultValueFactory = _ => 256 };
+        var data = new DataOptions();
+        var run = new RunOptions();
+        command.Options.Add(model);
+        command.Options.Add(weights);
+        command.Options.Add(split);
+        command.Options.Add(batch);
+        data.AddTo(command);
+        run.AddTo(command);
+
+        command.SetAction((result, cancellationToken) =>
+        {
+            var modelName = result.GetValue(model)!;
+            if (!ModelZoo.Names.Contains(modelName))
+                throw new CliException($"--model '{modelName}' is unknown; use one of: {string.Join(", ", ModelZoo.Names)}.");
+            var weightsPath = result.GetValue(weights)!;
+            if (!File.Exists(weightsPath))
+                throw new CliException($"--weights '{weightsPath}' does not exist; give a safetensors file saved by `deit-tune train --out` or `teacher train --out`.");
+            var batchSize = result.GetValue(batch);
+            if (batchSize < 1) throw new CliException($"--batch {batchSize} is invalid: it must be at least 1.");
+            var spec = data.Read(result);
+            var runOptions = run.Read(result);
+            var splitName = result.GetValue(split)!;
+            return Task.Factory.StartNew(() =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                if (runOptions.Threads is { } threads) torch.set_num_threads(threads);
+                var device = torch.device(runOptions.Device);
+                var splits = DatasetCatalog.Load(spec);
+                var images = splitName == "test" ? splits.Test : splits.Validation;
+                var options = new ModelOptions { NumClasses = images.NumClasses, InChannels = images.Channels, ImageSize = images.Height };
+                var classifier = ModelZoo.Create(modelName, options);
+                using var _ = classifier.Module;
+                ModelIo.Load(classifier, weightsPath);
+                classifier.Module.to(device);
+                using var loader = new BatchLoader(images, new BatchLoaderOptions { BatchSize = batchSize, Workers = runOptions.LoaderWorkers });
+                var evaluation = Evaluator.Evaluate(classifier, loader, device);
+                var outcome = new Result(modelName, weightsPath, spec.Kind, splitName, evaluation.Top1, evaluation.Top5, evaluation.Loss, evaluation.Images, clock.Elapsed.TotalSeconds);
+                if (result.GetValue(GlobalOptions.Json)) JsonOutput.Write(outcome);
+                else AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                    $"{modelName} on {spec.Kind} {splitName} ({evaluation.Images} images): top-1 [bold]{evaluation.Top1:P2}[/], top-5 {evaluation.Top5:P2}, loss {evaluation.Loss:F4}");
+                return 0;
+            }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        });
+        return command;
+    }
+}

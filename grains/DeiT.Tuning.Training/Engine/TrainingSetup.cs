@@ -1,0 +1,115 @@
+using DeiT.Tuning.Training.Augment;
+using DeiT.Tuning.Training.Data;
+using DeiT.Tuning.Training.Losses;
+using DeiT.Tuning.Training.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DeiT.Tuning.Training.Engine;
+
+/// <summary>Everything a job trains with, built from the job and its run options; owns and disposes it all.</summary>
+internal sealed class TrainingSetup : IDisposable
+{
+    private TrainingSetup(TrainingJob job, TrainingRunOptions options)
+    {
+        Job = job;
+        Device = ParseDevice(options.Device);
+        Data = DatasetCatalog.Load(job.Data);
+        var recipe = job.Recipe;
+        var modelOptions = new ModelOptions
+        {
+            NumClasses = Data.Train.NumClasses,
+            InChannels = Data.Train.Channels,
+            ImageSize = Data.Train.Height,
+            DropPath = recipe.DropPath,
+        };
+        torch.manual_seed(StepSeed.Initialization(job.Seed));
+        Model = ModelZoo.Create(job.Model, modelOptions);
+        Model.Module.to(Device);
+        if (recipe.Distillation != DistillationType.None)
+        {
+            if (!Model.HasDistillationHead)
+                throw new ArgumentException($"Distillation '{recipe.Distillation}' needs a model with a distillation token, but '{job.Model}' has none; use a *_distilled_* preset or distillation none.");
+            if (job.TeacherPath is null || job.TeacherModel is null)
+                throw new ArgumentException($"Distillation '{recipe.Distillation}' needs a teacher: set TeacherPath (its safetensors) and TeacherModel (its preset name).");
+            Teacher = FrozenTeacher.Load(job.TeacherModel, job.TeacherPath, modelOptions, Device);
+        }
+
+        TrainLoader = new BatchLoader(Data.Train, new BatchLoaderOptions
+        {
+            BatchSize = recipe.BatchSize,
+            Shuffle = true,
+            DropLast = true,
+            Seed = job.Seed,
+            Workers = options.LoaderWorkers,
+            Transform = TrainTransforms.ForRecipe(recipe, Data.Train),
+            RepeatedAugmentation = recipe.RepeatedAugmentation,
+        });
+        if (TrainLoader.BatchesPerEpoch == 0)
+            throw new ArgumentException($"The training split has {Data.Train.Count} images, fewer than one batch of {recipe.BatchSize}; lower the batch size or raise the train limit.");
+        ValidationLoader = EvaluationLoader(Data.Validation, recipe, options);
+        TestLoader = job.EvaluateTestEachEpoch ? EvaluationLoader(Data.Test, recipe, options) : null;
+
+        Optimizer = DeitOptimizer.Create(Model, recipe, recipe.BatchSize);
+        Schedule = CosineSchedule.ForRecipe(recipe, recipe.BatchSize);
+        Ema = recipe.EmaDecay is { } decay ? new ModelEma(Model, decay) : null;
+        Loss = new DistillationLoss(recipe.Distillation, recipe.DistillationAlpha, recipe.DistillationTau);
+        Mixup = new MixupCutmix(recipe.MixupAlpha, recipe.CutmixAlpha, recipe.MixupProb, recipe.MixupSwitchProb, recipe.LabelSmoothing, Data.Train.NumClasses);
+    }
+
+    public TrainingJob Job { get; }
+    public Device Device { get; }
+    public DatasetSplits Data { get; }
+    public IImageClassifier Model { get; }
+    public IImageClassifier? Teacher { get; }
+    public BatchLoader TrainLoader { get; }
+    public BatchLoader ValidationLoader { get; }
+    public BatchLoader? TestLoader { get; }
+    public OptimizerHelper Optimizer { get; }
+    public CosineSchedule Schedule { get; }
+    public ModelEma? Ema { get; }
+    public DistillationLoss Loss { get; }
+    public MixupCutmix Mixup { get; }
+
+    /// <summary>The weights evaluated and saved: the EMA copy when model EMA is on.</summary>
+    public IImageClassifier EvaluatedModel => Ema?.Model ?? Model;
+
+    public TrainingState State => new(Model.Module, Optimizer, Ema?.Model.Module);
+
+    public static TrainingSetup Create(TrainingJob job, TrainingRunOptions options)
+    {
+        if (options.Threads is { } threads)
+        {
+            if (threads < 1) throw new ArgumentException($"Threads must be at least 1 (got {threads}).");
+            torch.set_num_threads(threads);
+        }
+        return new TrainingSetup(job, options);
+    }
+
+    public void Dispose()
+    {
+        TrainLoader.Dispose();
+        ValidationLoader.Dispose();
+        TestLoader?.Dispose();
+        Optimizer.Dispose();
+        Ema?.Dispose();
+        Teacher?.Module.Dispose();
+        Model.Module.Dispose();
+    }
+
+    private static BatchLoader EvaluationLoader(ImageDataset data, DeitRecipe recipe, TrainingRunOptions options) =>
+        new(data, new BatchLoaderOptions { BatchSize = recipe.BatchSize * 2, Workers = options.LoaderWorkers });
+
+    private static Device ParseDevice(string device)
+    {
+        if (device == "cpu") return CPU;
+        if (device.StartsWith("cuda", StringComparison.Ordinal))
+        {
+            if (!torch.cuda.is_available())
+                throw new ArgumentException($"Device '{device}' was asked for but CUDA is not available here (CPU build of libtorch or no GPU); use device cpu.");
+            return torch.device(device);
+        }
+        throw new ArgumentException($"Device '{device}' is not supported; use cpu or cuda:N.");
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using DeiT.Tuning.Cli.Infrastructure;
+
+namespace DeiT.Tuning.Cli.Tests.Commands;
+
+/// <summary>`teacher train`, `train` and `eval` end to end on a few real Fashion-MNIST images, and their option errors.</summary>
+[Collection(ConsoleCapture.Name)]
+public sealed class TrainingCommandsTests : IDisposable
+{
+    private const string Tiny = "--train-limit 128 --val-limit 64 --test-limit 64 --batch 32 --threads 1";
+    private readonly string _scratch = Directory.CreateTempSubdirectory("deit-cli-tests-").FullName;
+
+    [Fact]
+    public async Task TeacherTrainThenDistillThenEvalPrintOneJsonDocumentEach()
+    {
+        var teacher = Path.Combine(_scratch, "teacher.safetensors");
+        var (code, stdout, _) = await ConsoleCapture.RunAsync($"teacher train --model convnet_tiny --epochs 1 {Tiny} --out {teacher} --json");
+        Assert.Equal(0, code);
+        using (var document = JsonDocument.Parse(stdout))
+        {
+            Assert.Equal("completed", document.RootElement.GetProperty("outcome").GetString());
+            Assert.Equal(1, document.RootElement.GetProperty("epochs").GetArrayLength());
+            Assert.Equal(teacher, document.RootElement.GetProperty("out").GetString());
+        }
+        Assert.True(File.Exists(teacher));
+
+        (code, stdout, _) = await ConsoleCapture.RunAsync(
+            $"train --model deit_micro_distilled_patch4_28 --epochs 1 {Tiny} --distillation hard --teacher {teacher} --teacher-model convnet_tiny --test-each-epoch --json");
+        Assert.Equal(0, code);
+        using (var document = JsonDocument.Parse(stdout))
+        {
+            var epoch = document.RootElement.GetProperty("epochs")[0];
+            Assert.Equal("hard", document.RootElement.GetProperty("job").GetProperty("recipe").GetProperty("distillation").GetString());
+            Assert.InRange(epoch.GetProperty("test_top1").GetDouble(), 0, 1);
+            Assert.True(epoch.GetProperty("images_per_s").GetDouble() > 0);
+        }
+
+        (code, stdout, _) = await ConsoleCapture.RunAsync($"eval --model convnet_tiny --weights {teacher} --test-limit 64 --threads 1 --json");
+        Assert.Equal(0, code);
+        using (var document = JsonDocument.Parse(stdout))
+        {
+            Assert.Equal(64, document.RootElement.GetProperty("images").GetInt32());
+            Assert.InRange(document.RootElement.GetProperty("top1").GetDouble(), 0, 1);
+        }
+    }
+
+    [Theory]
+    [InlineData("train --model deit_micro_patch4_28 --distillation hard", "--teacher")]
+    [InlineData("train --model deit_micro_patch4_28 --teacher t.safetensors", "--distillation")]
+    [InlineData("train --model deit_nano", "--model 'deit_nano' is unknown")]
+    [InlineData("train --model deit_micro_patch4_28 --lr 0", "--lr")]
+    [InlineData("train --model deit_micro_patch4_28 --batch 33", "--batch")]
+    [InlineData("train --model deit_micro_patch4_28 --val-fraction 1.5", "--val-fraction")]
+    [InlineData("train --model deit_micro_patch4_28 --dataset cifar10", "--data-root")]
+    [InlineData("train --model deit_micro_patch4_28 --device tpu", "--device")]
+    [InlineData("eval --model convnet_tiny --weights missing.safetensors", "--weights")]
+    public async Task BadOptionsFailNamingTheOption(string args, string named)
+    {
+        var (code, _, stderr) = await ConsoleCapture.RunAsync(args);
+        Assert.Equal(2, code);
+        Assert.Contains(named, stderr);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_scratch, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Runs `deit-tune` in-process with stdout/stderr captured; tests using it run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleCapture
+{
+    public const string Name = "console capture";
+
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try
+        {
+            var code = await DeitTuneCli.RunAsync(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            return (code, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+}

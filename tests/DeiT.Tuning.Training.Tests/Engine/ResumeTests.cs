@@ -1,0 +1,50 @@
+using DeiT.Tuning.Training.Engine;
+
+namespace DeiT.Tuning.Training.Tests.Engine;
+
+[Collection(EngineCollection.Name)]
+public sealed class ResumeTests : IClassFixture<EngineJobs>
+{
+    private readonly EngineJobs _jobs;
+
+    public ResumeTests(EngineJobs jobs) => _jobs = jobs;
+
+    [Fact]
+    public void ResumingAfterAnEpochEqualsTheUninterruptedRun()
+    {
+        var job = EngineJobs.Deit(epochs: 3);
+        var trainer = new Trainer();
+
+        var uninterrupted = trainer.Run(job, EngineJobs.Run(_jobs.PathIn("a"), _jobs.PathIn("a.safetensors")),
+            _ => EpochDecision.Continue, null, CancellationToken.None);
+        Assert.IsType<TrainingOutcome.Completed>(uninterrupted);
+
+        // The "process" stops after epoch 1 (checkpoint written); a fresh run in the same folder resumes from it.
+        var first = trainer.Run(job, EngineJobs.Run(_jobs.PathIn("b")), r => r.Epoch == 1 ? EpochDecision.Stop : EpochDecision.Continue, null, CancellationToken.None);
+        Assert.IsType<TrainingOutcome.Stopped>(first);
+        Assert.Single(first.Epochs);
+
+        var delivered = new List<int>();
+        var resumed = trainer.Run(job, EngineJobs.Run(_jobs.PathIn("b"), _jobs.PathIn("b.safetensors")),
+            r => { delivered.Add(r.Epoch); return EpochDecision.Continue; }, null, CancellationToken.None);
+        Assert.IsType<TrainingOutcome.Completed>(resumed);
+        Assert.Equal([1, 2, 3], delivered);   // the checkpointed epoch's report is delivered again, then 2 and 3
+
+        Assert.Equal(3, resumed.Epochs.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            var (a, b) = (uninterrupted.Epochs[i], resumed.Epochs[i]);
+            Assert.Equal(a.Epoch, b.Epoch);
+            Assert.Equal(a.LearningRate, b.LearningRate);
+            Assert.Equal(a.TrainLoss, b.TrainLoss);
+            Assert.Equal(a.Validation, b.Validation);
+            Assert.Equal(a.Test, b.Test);
+        }
+
+        var expected = EngineJobs.LoadWeights(_jobs.PathIn("a.safetensors"));
+        var actual = EngineJobs.LoadWeights(_jobs.PathIn("b.safetensors"));
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (name, tensor) in expected)
+            Assert.True(EngineJobs.Identical(tensor, actual[name]), $"weights of '{name}' differ after resume");
+    }
+}
