@@ -11,10 +11,10 @@ public static class DeitTuneCli
         root.Options.Add(GlobalOptions.Json);
         root.Options.Add(GlobalOptions.Cluster);
         // Commands register here, one line each, from their folders under Commands/.
-        root.Subcommands.Add(Commands.Bench.BenchCommand.Create());
         root.Subcommands.Add(Commands.Train.TrainCommand.Create());
         root.Subcommands.Add(Commands.Teacher.TeacherCommand.Create());
         root.Subcommands.Add(Commands.Eval.EvalCommand.Create());
+        root.Subcommands.Add(Commands.Bench.BenchCommand.Create());
         return root;
     }
 

@@ -25,8 +25,9 @@ public static class TrainingConsole
         TrainingOutcome outcome;
         if (Console.IsErrorRedirected)
         {
-            // Logs (nohup, CI): one plain line per epoch instead of redrawn bars.
-            outcome = await StartTrainer(job, run, report => Console.Error.WriteLine(Summary(report, job.Recipe.Epochs)), null, cancellationToken);
+            // Logs (nohup, CI): plain lines, a few per epoch, instead of redrawn bars.
+            outcome = await StartTrainer(job, run, report => Console.Error.WriteLine(Summary(report, job.Recipe.Epochs)),
+                new StepLines(job.Recipe.Epochs), cancellationToken);
         }
         else
         {
@@ -102,6 +103,17 @@ public static class TrainingConsole
         var diverged = result.Diverged is { } d ? $" ({d.Reason})" : "";
         AnsiConsole.MarkupLineInterpolated($"outcome: [bold]{result.Outcome}[/]{diverged}, wall time {TimeSpan.FromSeconds(result.WallTimeS):h\\:mm\\:ss}");
         if (result.Out is { } path) AnsiConsole.MarkupLineInterpolated($"weights: {path}");
+    }
+
+    /// <summary>A line at every tenth of an epoch.</summary>
+    private sealed class StepLines(int epochs) : IProgress<StepProgress>
+    {
+        public void Report(StepProgress p)
+        {
+            if (p.Step * 10 / p.StepsPerEpoch != (p.Step - 1) * 10 / p.StepsPerEpoch)
+                Console.Error.WriteLine(FormattableString.Invariant(
+                    $"  epoch {p.Epoch}/{epochs} step {p.Step}/{p.StepsPerEpoch}: loss {p.Loss:F4}, {p.ImagesPerSecond:F0} img/s"));
+        }
     }
 
     /// <summary>A bar per epoch; a finished epoch's bar keeps its summary as description.</summary>

@@ -51,6 +51,7 @@ public sealed class ConvNet : nn.Module<Tensor, Tensor>, IImageClassifier
     public string PresetName { get; }
     public ConvNetConfig Config { get; }
     public ModelOptions Options { get; }
+    public int ImageSize => Options.ImageSize ?? Config.ImageSize;
     public bool HasDistillationHead => false;
     public nn.Module Module => this;
 
@@ -58,7 +59,7 @@ public sealed class ConvNet : nn.Module<Tensor, Tensor>, IImageClassifier
     {
         get
         {
-            var size = Options.ImageSize ?? Config.ImageSize;
+            var size = ImageSize;
             long flops = 2L * 9 * Options.InChannels * stemChannels * size * size;
             foreach (var block in layers.SelectMany(l => l.children()).Cast<ResidualBlock>())
             {

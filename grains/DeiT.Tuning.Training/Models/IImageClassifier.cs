@@ -9,6 +9,8 @@ public interface IImageClassifier
     string PresetName { get; }
     /// <summary>The options the model was built with (ModelZoo.Create(PresetName, Options) builds a twin).</summary>
     ModelOptions Options { get; }
+    /// <summary>Input height = width the model was built for (ModelOptions.ImageSize or the preset's).</summary>
+    int ImageSize { get; }
     bool HasDistillationHead { get; }
     /// <summary>Training forward: (class-token logits, distillation-token logits or null).</summary>
     (Tensor Cls, Tensor? Dist) ForwardTrain(Tensor images);

@@ -34,7 +34,7 @@ public class VisionTransformer : nn.Module<Tensor, Tensor>, IImageClassifier
         NumPrefixTokens = prefixTokens;
         var dim = config.EmbedDim;
 
-        patch_embed = new PatchEmbed(options.ImageSize ?? config.ImageSize, config.PatchSize, options.InChannels, dim);
+        patch_embed = new PatchEmbed(ImageSize, config.PatchSize, options.InChannels, dim);
         cls_token = new Parameter(zeros(1, 1, dim));
         pos_embed = new Parameter(zeros(1, patch_embed.NumPatches + prefixTokens, dim));
         var rates = DropPathRates.Linear(options.DropPath, config.Depth);
@@ -55,6 +55,7 @@ public class VisionTransformer : nn.Module<Tensor, Tensor>, IImageClassifier
     public VisionTransformerConfig Config { get; }
     public ModelOptions Options { get; }
     public int NumPrefixTokens { get; }
+    public int ImageSize => Options.ImageSize ?? Config.ImageSize;
     public int GridSize => patch_embed.GridSize;
     public int NumTokens => patch_embed.NumPatches + NumPrefixTokens;
     public IReadOnlyList<double> BlockDropPathRates => blocks.Select(b => b.DropPathRate).ToList();

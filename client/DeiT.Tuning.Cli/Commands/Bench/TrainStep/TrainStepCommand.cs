@@ -20,6 +20,7 @@ public static class TrainStepCommand
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: every core)" };
         var device = new Option<string>("--device") { Description = "cpu or cuda:N", DefaultValueFactory = _ => "cpu" };
         var classes = new Option<int>("--classes") { Description = "Number of classes", DefaultValueFactory = _ => 10 };
+        var dropPath = new Option<double>("--drop-path") { Description = "Stochastic-depth rate", DefaultValueFactory = _ => new DeitRecipe().DropPath };
         var ompWait = new Option<OpenMpWaitPolicy>("--omp-wait")
         {
             Description = "How idle OpenMP threads wait: passive (sleep; best on shared cores), active (spin), default (libgomp's)",
@@ -28,7 +29,7 @@ public static class TrainStepCommand
 
         var command = new Command("train-step", "Time forward + hard-distillation loss + backward + AdamW on synthetic inputs")
         {
-            model, batch, steps, warmup, threads, device, classes, ompWait,
+            model, batch, steps, warmup, threads, device, classes, dropPath, ompWait,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +42,7 @@ public static class TrainStepCommand
                 Threads = parse.GetValue(threads) is { } t ? Positive(t, "--threads") : null,
                 NumClasses = Positive(parse.GetValue(classes), "--classes"),
                 OpenMpWaitPolicy = parse.GetValue(ompWait),
+                DropPath = parse.GetValue(dropPath) is var rate and >= 0 and < 1 ? rate : throw new CliException($"--drop-path must be in [0, 1), got {parse.GetValue(dropPath)}"),
                 Device = parse.GetValue(device)!,
             };
             try { TorchRuntime.Parse(options.Device); }
@@ -74,6 +76,7 @@ public static class TrainStepCommand
         table.AddRow("achieved GFLOP/s", $"{r.AchievedGflops:F1}");
         table.AddRow("fp32 matmul GFLOP/s (median, best)", $"{r.MatmulGflops:F1}, {r.MatmulGflopsBest:F1}");
         table.AddRow("roofline fraction (median; min–max)", $"{r.RooflineFraction:F3}; {r.RooflineFractionMin:F3}–{r.RooflineFractionMax:F3}");
+        table.AddRow("best step ÷ best matmul", $"{r.RooflineFractionOfBests:F3}");
         AnsiConsole.Write(table);
     }
 
