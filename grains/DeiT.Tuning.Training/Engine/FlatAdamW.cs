@@ -88,6 +88,31 @@ public sealed class FlatAdamW : AdamW
         foreach (var group in _flatGroups) group.Gradients.zero_();
     }
 
+    /// <summary>Copies the moments in place: TorchSharp's version would replace this optimizer's moment tensors with
+    /// the source's, and they would no longer be views of the flat buffers.</summary>
+    public override void load_state_dict(StateDictionary state_dict)
+    {
+        ArgumentNullException.ThrowIfNull(state_dict);
+        var own = this.state_dict();
+        if (state_dict.Options.Count != own.Options.Count || state_dict.State.Count != own.State.Count)
+            throw new ArgumentException(
+                $"The optimizer state holds {state_dict.Options.Count} groups and {state_dict.State.Count} parameters, this optimizer {own.Options.Count} and {own.State.Count}.",
+                nameof(state_dict));
+        for (var i = 0; i < own.Options.Count; i++)
+            if (!ReferenceEquals(own.Options[i], state_dict.Options[i])) own.Options[i].LoadStateDict(state_dict.Options[i]);
+        using var _ = no_grad();
+        for (var i = 0; i < own.State.Count; i++)
+        {
+            var target = (State)own.State[i];
+            if (state_dict.State[i] is not State source || source.max_exp_avg_sq is not null)
+                throw new ArgumentException($"Optimizer state {i} is not plain AdamW state.", nameof(state_dict));
+            if (ReferenceEquals(target, source)) continue;
+            target.step = source.step;
+            target.exp_avg.copy_(source.exp_avg);
+            target.exp_avg_sq.copy_(source.exp_avg_sq);
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);   // disposes the per-parameter states (views)

@@ -176,6 +176,22 @@ public sealed class FlatAdamWTests
     }
 
     [Fact]
+    public void LoadingAStateDictionaryCopiesIntoTheFlatMoments()
+    {
+        var model = ModelZoo.Create(Preset, Options);
+        using var optimizer = DeitOptimizer.Create(model, 1e-3, 0.05);
+        for (var step = 0; step < 2; step++) TrainStep(model, optimizer, step);
+        var fresh = CopyOf(model);
+        using var freshOptimizer = DeitOptimizer.Create(fresh, 1e-3, 0.05);
+        freshOptimizer.load_state_dict(optimizer.state_dict());
+        AssertAliased(freshOptimizer);
+
+        TrainStep(model, optimizer, 2);
+        TrainStep(fresh, freshOptimizer, 2);
+        for (var g = 0; g < 2; g++) Assert.True(Same(freshOptimizer.FlatParameters(g), optimizer.FlatParameters(g)), $"group {g} differs after the step");
+    }
+
+    [Fact]
     public void ParametersStayAliasedAfterModelIoLoadAndEmaUpdates()
     {
         var model = ModelZoo.Create(Preset, Options);
