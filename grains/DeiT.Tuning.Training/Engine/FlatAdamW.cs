@@ -13,7 +13,8 @@ namespace DeiT.Tuning.Training.Engine;
 /// are views of the flat moments, so state_dict, save_state_dict and load_state_dict keep TorchSharp's format.
 /// The model must already be on its final device, and anything that loads weights must copy into the existing
 /// parameters (copy_, Tensor.Load), never replace them, or the parameters stop aliasing the flat buffer.
-/// Unlike torch's AdamW, a parameter that received no gradient is still updated (with a zero gradient).
+/// Unlike torch's AdamW, a parameter that received no gradient is still updated (with a zero gradient): leave
+/// parameters the loss never reaches out of the optimizer (requires_grad false), as TrainingSetup does.
 /// </summary>
 public sealed class FlatAdamW : AdamW
 {
