@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeiT.Tuning.Cli.Infrastructure;
+using DeiT.Tuning.Training.Devices;
 using DeiT.Tuning.Training.Engine;
 
 namespace DeiT.Tuning.Cli.Training;
@@ -21,8 +22,8 @@ public sealed class RunOptions
     public TrainingRunOptions Read(ParseResult result)
     {
         var device = result.GetValue(_device)!;
-        if (device != "cpu" && !System.Text.RegularExpressions.Regex.IsMatch(device, @"^cuda(:\d+)?$"))
-            throw new CliException($"--device '{device}' is invalid: use cpu or cuda:N.");
+        try { TorchRuntime.Parse(device); }
+        catch (ArgumentException) { throw new CliException($"--device '{device}' is invalid: use cpu, cuda or cuda:N."); }
         var threads = result.GetValue(_threads);
         if (threads is < 1) throw new CliException($"--threads {threads} is invalid: it must be at least 1.");
         var workers = result.GetValue(_workers);

@@ -85,18 +85,20 @@ public static class TrainingConsole
             $"epoch {r.Epoch}/{epochs}: lr {r.LearningRate:0.00e+00}, train loss {r.TrainLoss:F4}, val loss {r.Validation.Loss:F4}, val top-1 {Percent(r.Validation.Top1)}, top-5 {Percent(r.Validation.Top5)}{test}, {r.ImagesPerSecond:F0} img/s, {r.EpochTime.TotalSeconds:F0} s");
     }
 
-    private static string Percent(double fraction) => (100 * fraction).ToString("F2", CultureInfo.InvariantCulture) + "%";
+    private static string Points(double fraction) => (100 * fraction).ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string Percent(double fraction) => Points(fraction) + "%";
 
     private static void PrintTable(Result result)
     {
-        var table = new Table().Title($"{result.Command}: {result.Job.Model} on {result.Job.Data.Kind}");
-        foreach (var column in new[] { "epoch", "lr", "train loss", "val loss", "val@1", "val@5", "test@1", "img/s", "time" })
-            table.AddColumn(new TableColumn(column).RightAligned().NoWrap());
+        var table = new Table().Border(TableBorder.Simple).Title($"{result.Command}: {result.Job.Model} on {result.Job.Data.Kind}");
+        foreach (var column in new[] { "epoch", "lr", "loss", "val loss", "val@1 %", "val@5 %", "test@1 %", "img/s", "time" })
+            table.AddColumn(new TableColumn(column).RightAligned().NoWrap().PadLeft(1).PadRight(0));
         foreach (var row in result.Epochs)
             table.AddRow(
                 row.Epoch.ToString(CultureInfo.InvariantCulture), row.Lr.ToString("0.00e+00", CultureInfo.InvariantCulture),
                 row.TrainLoss.ToString("F4", CultureInfo.InvariantCulture), row.ValLoss.ToString("F4", CultureInfo.InvariantCulture),
-                Percent(row.ValTop1), Percent(row.ValTop5), row.TestTop1 is { } test ? Percent(test) : "-",
+                Points(row.ValTop1), Points(row.ValTop5), row.TestTop1 is { } test ? Points(test) : "-",
                 row.ImagesPerS.ToString("F0", CultureInfo.InvariantCulture),
                 TimeSpan.FromSeconds(row.EpochS).ToString(@"m\:ss", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
@@ -143,7 +145,8 @@ public static class TrainingConsole
             lock (_lock)
             {
                 if (_current is null || _epoch != report.Epoch) _current = context.AddTask("", maxValue: 1);
-                _current.Description = Markup.Escape(Summary(report, epochs));
+                var test = report.Test is { } t ? $", test top-1 {Percent(t.Top1)}" : "";
+                _current.Description = Markup.Escape($"epoch {report.Epoch}/{epochs}: val top-1 {Percent(report.Validation.Top1)}{test}");
                 _current.Value = _current.MaxValue;
                 _current.StopTask();
                 _current = null;

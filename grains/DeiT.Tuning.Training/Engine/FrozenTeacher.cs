@@ -11,12 +11,8 @@ public static class FrozenTeacher
     {
         if (!File.Exists(weightsPath))
             throw new FileNotFoundException($"Teacher weights '{weightsPath}' do not exist; train one with `deit-tune teacher train --out {weightsPath}`.", weightsPath);
-        var teacher = ModelZoo.Create(modelName, options with { DropPath = 0 });
-        ModelIo.Load(teacher, weightsPath);
+        var teacher = ModelIo.LoadFrozen(modelName, options with { DropPath = 0 }, weightsPath);
         teacher.Module.to(device);
-        teacher.Module.eval();
-        foreach (var parameter in teacher.Module.parameters())
-            parameter.requires_grad = false;
         return teacher;
     }
 }

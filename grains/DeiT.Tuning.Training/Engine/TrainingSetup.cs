@@ -1,5 +1,6 @@
 using DeiT.Tuning.Training.Augment;
 using DeiT.Tuning.Training.Data;
+using DeiT.Tuning.Training.Devices;
 using DeiT.Tuning.Training.Losses;
 using DeiT.Tuning.Training.Models;
 using TorchSharp;
@@ -14,7 +15,7 @@ internal sealed class TrainingSetup : IDisposable
     private TrainingSetup(TrainingJob job, TrainingRunOptions options)
     {
         Job = job;
-        Device = ParseDevice(options.Device);
+        Device = TorchRuntime.Resolve(options.Device);
         Data = DatasetCatalog.Load(job.Data);
         var recipe = job.Recipe;
         var modelOptions = new ModelOptions
@@ -80,6 +81,7 @@ internal sealed class TrainingSetup : IDisposable
 
     public static TrainingSetup Create(TrainingJob job, TrainingRunOptions options)
     {
+        CpuThreading.SetOpenMpWaitPolicy(OpenMpWaitPolicy.Passive);   // takes effect only before libtorch's first use
         if (options.Threads is { } threads)
         {
             if (threads < 1) throw new ArgumentException($"Threads must be at least 1 (got {threads}).");
@@ -109,16 +111,4 @@ internal sealed class TrainingSetup : IDisposable
 
     private static BatchLoader EvaluationLoader(ImageDataset data, DeitRecipe recipe, TrainingRunOptions options) =>
         new(data, new BatchLoaderOptions { BatchSize = recipe.BatchSize * 2, Workers = options.LoaderWorkers });
-
-    private static Device ParseDevice(string device)
-    {
-        if (device == "cpu") return CPU;
-        if (device.StartsWith("cuda", StringComparison.Ordinal))
-        {
-            if (!torch.cuda.is_available())
-                throw new ArgumentException($"Device '{device}' was asked for but CUDA is not available here (CPU build of libtorch or no GPU); use device cpu.");
-            return torch.device(device);
-        }
-        throw new ArgumentException($"Device '{device}' is not supported; use cpu or cuda:N.");
-    }
 }

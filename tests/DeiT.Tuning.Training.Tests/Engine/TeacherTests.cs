@@ -26,7 +26,7 @@ public sealed class TeacherTests : IClassFixture<EngineJobs>
         var trained = new Trainer().Run(teacherJob, EngineJobs.Run(output: teacherPath), _ => EpochDecision.Continue, null, CancellationToken.None);
         Assert.IsType<TrainingOutcome.Completed>(trained);
         Assert.True(trained.Epochs[^1].TrainLoss < trained.Epochs[0].TrainLoss, "the teacher's training loss did not fall");
-        Assert.True(trained.Epochs[^1].Validation.Top1 > 0.4, $"teacher validation top-1 {trained.Epochs[^1].Validation.Top1} is near chance (0.1)");
+        Assert.True(trained.Epochs[^1].Validation.Top1 > 0.25, $"teacher validation top-1 {trained.Epochs[^1].Validation.Top1} is near chance (0.1)");
 
         // Loaded frozen, the saved teacher scores exactly what the run reported for its last epoch.
         var splits = DatasetCatalog.Load(teacherJob.Data);

@@ -3,6 +3,7 @@ using System.Globalization;
 using DeiT.Tuning.Cli.Infrastructure;
 using DeiT.Tuning.Cli.Training;
 using DeiT.Tuning.Training.Data;
+using DeiT.Tuning.Training.Devices;
 using DeiT.Tuning.Training.Engine;
 using DeiT.Tuning.Training.Models;
 using Spectre.Console;
@@ -48,14 +49,14 @@ public static class EvalCommand
             return Task.Factory.StartNew(() =>
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
+                CpuThreading.SetOpenMpWaitPolicy(OpenMpWaitPolicy.Passive);
                 if (runOptions.Threads is { } threads) torch.set_num_threads(threads);
-                var device = torch.device(runOptions.Device);
+                var device = TorchRuntime.Resolve(runOptions.Device);
                 var splits = DatasetCatalog.Load(spec);
                 var images = splitName == "test" ? splits.Test : splits.Validation;
                 var options = new ModelOptions { NumClasses = images.NumClasses, InChannels = images.Channels, ImageSize = images.Height };
-                var classifier = ModelZoo.Create(modelName, options);
+                var classifier = ModelIo.LoadFrozen(modelName, options, weightsPath);
                 using var _ = classifier.Module;
-                ModelIo.Load(classifier, weightsPath);
                 classifier.Module.to(device);
                 using var loader = new BatchLoader(images, new BatchLoaderOptions { BatchSize = batchSize, Workers = runOptions.LoaderWorkers });
                 var evaluation = Evaluator.Evaluate(classifier, loader, device);
