@@ -1,12 +1,10 @@
 using System.CommandLine;
-using System.Globalization;
 using DeiT.Tuning.Cli.Infrastructure;
 using DeiT.Tuning.Cli.Training;
 using DeiT.Tuning.Training.Data;
 using DeiT.Tuning.Training.Devices;
 using DeiT.Tuning.Training.Engine;
 using DeiT.Tuning.Training.Models;
-using Spectre.Console;
 using TorchSharp;
 
 namespace DeiT.Tuning.Cli.Commands.Eval;
@@ -62,8 +60,8 @@ public static class EvalCommand
                 var evaluation = Evaluator.Evaluate(classifier, loader, device);
                 var outcome = new Result(modelName, weightsPath, spec.Kind, splitName, evaluation.Top1, evaluation.Top5, evaluation.Loss, evaluation.Images, clock.Elapsed.TotalSeconds);
                 if (result.GetValue(GlobalOptions.Json)) JsonOutput.Write(outcome);
-                else AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-                    $"{modelName} on {spec.Kind} {splitName} ({evaluation.Images} images): top-1 [bold]{evaluation.Top1:P2}[/], top-5 {evaluation.Top5:P2}, loss {evaluation.Loss:F4}");
+                else Console.WriteLine(FormattableString.Invariant(
+                    $"{modelName} on {spec.Kind} {splitName} ({evaluation.Images} images): top-1 {100 * evaluation.Top1:F2}%, top-5 {100 * evaluation.Top5:F2}%, loss {evaluation.Loss:F4}"));
                 return 0;
             }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
