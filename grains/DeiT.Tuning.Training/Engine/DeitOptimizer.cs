@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 namespace DeiT.Tuning.Training.Engine;
 
 /// <summary>DeiT's AdamW (β 0.9/0.999, ε 1e-8) with two groups: weight decay on matrices and convolution kernels;
-/// none on 1-D parameters (biases, norms), biases, and the position embedding and prefix tokens.</summary>
+/// none on 1-D parameters (biases, norms), biases, and the position embedding and prefix tokens. The model must be on
+/// its final device: the optimizer packs each group's parameters into one flat buffer (<see cref="FlatAdamW"/>).</summary>
 public static class DeitOptimizer
 {
     public const double Beta1 = 0.9;
@@ -16,10 +17,10 @@ public static class DeitOptimizer
     static readonly HashSet<string> NoWeightDecayNames = ["pos_embed", "cls_token", "dist_token"];
 
     /// <summary>The recipe's optimizer at lr = BaseLr × global batch / 512.</summary>
-    public static AdamW Create(IImageClassifier model, DeitRecipe recipe, int globalBatch) =>
+    public static FlatAdamW Create(IImageClassifier model, DeitRecipe recipe, int globalBatch) =>
         Create(model, ScaledLearningRate(recipe, globalBatch), recipe.WeightDecay);
 
-    public static AdamW Create(IImageClassifier model, double learningRate, double weightDecay)
+    public static FlatAdamW Create(IImageClassifier model, double learningRate, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (learningRate < 0 || double.IsNaN(learningRate))
@@ -32,7 +33,7 @@ public static class DeitOptimizer
         var groups = new List<AdamW.ParamGroup>();
         if (decay.Count > 0) groups.Add(new AdamW.ParamGroup(decay, learningRate, Beta1, Beta2, Eps, weightDecay));
         if (noDecay.Count > 0) groups.Add(new AdamW.ParamGroup(noDecay, learningRate, Beta1, Beta2, Eps, 0.0));
-        return new AdamW(groups, learningRate, Beta1, Beta2, Eps, weightDecay);
+        return new FlatAdamW(groups, learningRate, Beta1, Beta2, Eps, weightDecay);
     }
 
     /// <summary>timm's rule: 1-D parameters, biases, and the model's no_weight_decay names.</summary>

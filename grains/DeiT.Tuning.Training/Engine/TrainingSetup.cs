@@ -28,7 +28,8 @@ internal sealed class TrainingSetup : IDisposable
         torch.manual_seed(StepSeed.Initialization(job.Seed));
         Model = ModelZoo.Create(job.Model, modelOptions);
         Model.Module.to(Device);
-        if (recipe.Distillation != DistillationType.None)
+        if (recipe.Distillation == DistillationType.None) FreezeDistillationHead(Model);
+        else
         {
             if (!Model.HasDistillationHead)
                 throw new ArgumentException($"Distillation '{recipe.Distillation}' needs a model with a distillation token, but '{job.Model}' has none; use a *_distilled_* preset or distillation none.");
@@ -98,6 +99,14 @@ internal sealed class TrainingSetup : IDisposable
         Ema?.Dispose();
         Teacher?.Module.Dispose();
         Model.Module.Dispose();
+    }
+
+    /// <summary>Without distillation the loss never reaches the distillation head: torch's AdamW skips parameters that
+    /// get no gradient, whereas the flat optimizer would still decay their weights, so they are left out of it.</summary>
+    private static void FreezeDistillationHead(IImageClassifier model)
+    {
+        foreach (var (name, parameter) in model.Module.named_parameters())
+            if (name.StartsWith("head_dist.", StringComparison.Ordinal)) parameter.requires_grad = false;
     }
 
     private static BatchLoader EvaluationLoader(ImageDataset data, DeitRecipe recipe, TrainingRunOptions options) =>
