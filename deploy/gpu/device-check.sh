@@ -20,10 +20,12 @@ LD_LIBRARY_PATH="$torch_lib" ldd -r "$work/deit-tune-bench/libLibTorchSharp.so" 
   | tee "$out/ldd-undefined.txt" | head -20
 echo "undefined symbols: $(wc -l < "$out/ldd-undefined.txt")"
 
-echo "== TorchSharp"
-DEIT_TUNE_LIBTORCH="$torch_lib" LD_LIBRARY_PATH="$torch_lib" timeout 300 "$bench" --device cuda:0 --runs "$runs" \
-  --steps 30 --warmup 10 --classes 1000 >"$out/torchsharp.jsonl" 2>"$out/torchsharp.log"
-echo "exit $?"; tail -5 "$out/torchsharp.log"
+for optimizer in flat per-parameter; do
+  echo "== TorchSharp ($optimizer AdamW)"
+  DEIT_TUNE_LIBTORCH="$torch_lib" LD_LIBRARY_PATH="$torch_lib" timeout 300 "$bench" --device cuda:0 --runs "$runs" \
+    --steps 30 --warmup 10 --classes 1000 --optimizer $optimizer >"$out/torchsharp-$optimizer.jsonl" 2>"$out/torchsharp-$optimizer.log"
+  echo "exit $?"; tail -2 "$out/torchsharp-$optimizer.log"
+done
 echo "== PyTorch"
 timeout 300 python3 deploy/gpu/pytorch_train_step.py --models "$runs" >"$out/pytorch.jsonl" 2>"$out/pytorch.log"
 echo "exit $?"; tail -3 "$out/pytorch.log"
@@ -34,13 +36,13 @@ out = pathlib.Path(sys.argv[1])
 def load(name):
     path = out / name
     return [json.loads(l) for l in path.read_text().splitlines() if l.startswith("{")] if path.exists() else []
-ts = {r["result"]["Model"]: r for r in load("torchsharp.jsonl")}
 pt = {r["model"]: r for r in load("pytorch.jsonl")}
-print(f"{'model':36} {'batch':>5} {'TorchSharp img/s':>17} {'PyTorch img/s':>14} {'ratio':>6}")
-for name in sorted(set(ts) | set(pt)):
-    t = ts.get(name, {}).get("result", {}).get("ImagesPerS")
-    p = pt.get(name, {}).get("images_per_s")
-    batch = pt.get(name, {}).get("batch") or ts.get(name, {}).get("result", {}).get("Batch")
-    ratio = f"{t / p:.2f}" if t and p else "-"
-    print(f"{name:36} {batch!s:>5} {t or 0:17.1f} {p or 0:14.1f} {ratio:>6}")
+print(f"{'model':34} {'batch':>5} {'optimizer':>13} {'TorchSharp img/s':>16} {'fwd/bwd/opt ms':>16} {'PyTorch img/s':>13} {'ratio':>6}")
+for optimizer in ("flat", "per-parameter"):
+    for r in load(f"torchsharp-{optimizer}.jsonl"):
+        x = r["result"]
+        p = pt.get(x["Model"], {}).get("images_per_s")
+        phases = "/".join(f"{x[k] * 1e3:.1f}" for k in ("ForwardSecondsMedian", "BackwardSecondsMedian", "OptimizerSecondsMedian"))
+        ratio = f"{x['ImagesPerS'] / p:.2f}" if p else "-"
+        print(f"{x['Model']:34} {x['Batch']:>5} {optimizer:>13} {x['ImagesPerS']:16.1f} {phases:>16} {p or 0:13.1f} {ratio:>6}")
 PY

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/../.."
 out=artifacts/device-check
 rm -rf "$out" && mkdir -p "$out"
 dotnet publish client/DeiT.Tuning.Bench -c Release -r linux-x64 --self-contained \
-  -p:TorchBackend=external -p:PublishTrimmed=true -o "$out/deit-tune-bench"
+  -p:TorchBackend=external -p:PublishTrimmed=true -p:SuppressTrimAnalysisWarnings=true -p:EnableTrimAnalyzer=false \
+  -o "$out/deit-tune-bench"
 tar cJf "$out/deit-tune-bench.tar.xz" -C "$out" deit-tune-bench
 rm -rf "$out/deit-tune-bench"
 ls -la "$out"

@@ -23,6 +23,8 @@ public sealed record TrainStepBenchmarkOptions
     public int MatmulSize { get; init; } = 2048;
     /// <summary>"cpu" or "cuda:N" (see <see cref="TorchRuntime"/>).</summary>
     public string Device { get; init; } = "cpu";
+    /// <summary>Time TorchSharp's per-parameter AdamW instead of the trainer's FlatAdamW (for comparison).</summary>
+    public bool PerParameterOptimizer { get; init; }
     /// <summary>Takes effect only when this runs before the process's first TorchSharp call.</summary>
     public OpenMpWaitPolicy OpenMpWaitPolicy { get; init; } = OpenMpWaitPolicy.Passive;
 }
@@ -30,6 +32,7 @@ public sealed record TrainStepBenchmarkOptions
 public sealed record TrainStepBenchmarkResult(
     string Model,
     string Device,
+    string Optimizer,
     int Batch,
     int Steps,
     int Threads,
@@ -79,7 +82,10 @@ public static class TrainStepBenchmark
         module.to(device);
         module.train();
         var recipe = new DeitRecipe();
-        using var optimizer = DeitOptimizer.Create(model, recipe, options.Batch);
+        var lr = DeitOptimizer.ScaledLearningRate(recipe, options.Batch);
+        using var optimizer = options.PerParameterOptimizer
+            ? DeitOptimizer.CreatePerParameter(model, lr, recipe.WeightDecay)
+            : DeitOptimizer.Create(model, lr, recipe.WeightDecay);
         var loss = new DistillationLoss(DistillationType.Hard, recipe.DistillationAlpha, recipe.DistillationTau);
         var size = model.ImageSize;
 
@@ -130,7 +136,7 @@ public static class TrainStepBenchmark
         var achieved = stepSeconds.Select(t => gflopPerImage * options.Batch / t).ToList();
         var fractions = achieved.Select((g, i) => g / ((matmulRates[i] + matmulRates[i + 1]) / 2)).ToList();
         return new TrainStepBenchmarkResult(
-            options.Model, options.Device, options.Batch, options.Steps, threads, waitPolicy,
+            options.Model, options.Device, options.PerParameterOptimizer ? "adamw-per-parameter" : "adamw-flat", options.Batch, options.Steps, threads, waitPolicy,
             ImagesPerS: options.Batch / Median(stepSeconds),
             ImagesPerSBest: options.Batch / stepSeconds.Min(),
             StepSecondsMedian: Median(stepSeconds),

@@ -20,7 +20,15 @@ public static class DeitOptimizer
     public static FlatAdamW Create(IImageClassifier model, DeitRecipe recipe, int globalBatch) =>
         Create(model, ScaledLearningRate(recipe, globalBatch), recipe.WeightDecay);
 
-    public static FlatAdamW Create(IImageClassifier model, double learningRate, double weightDecay)
+    public static FlatAdamW Create(IImageClassifier model, double learningRate, double weightDecay) =>
+        new(Groups(model, learningRate, weightDecay), learningRate, Beta1, Beta2, Eps, weightDecay);
+
+    /// <summary>TorchSharp's own AdamW over the same groups (a few kernels per parameter): what FlatAdamW is
+    /// benchmarked against.</summary>
+    public static AdamW CreatePerParameter(IImageClassifier model, double learningRate, double weightDecay) =>
+        new(Groups(model, learningRate, weightDecay), learningRate, Beta1, Beta2, Eps, weightDecay);
+
+    static List<AdamW.ParamGroup> Groups(IImageClassifier model, double learningRate, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (learningRate < 0 || double.IsNaN(learningRate))
@@ -33,7 +41,7 @@ public static class DeitOptimizer
         var groups = new List<AdamW.ParamGroup>();
         if (decay.Count > 0) groups.Add(new AdamW.ParamGroup(decay, learningRate, Beta1, Beta2, Eps, weightDecay));
         if (noDecay.Count > 0) groups.Add(new AdamW.ParamGroup(noDecay, learningRate, Beta1, Beta2, Eps, 0.0));
-        return new FlatAdamW(groups, learningRate, Beta1, Beta2, Eps, weightDecay);
+        return groups;
     }
 
     /// <summary>timm's rule: 1-D parameters, biases, and the model's no_weight_decay names.</summary>

@@ -18,6 +18,12 @@ public static class TrainStepCommand
         var steps = new Option<int>("--steps") { Description = "Timed steps", DefaultValueFactory = _ => 10 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps first", DefaultValueFactory = _ => 3 };
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: every core)" };
+        var optimizer = new Option<string>("--optimizer")
+        {
+            Description = "flat (the trainer's FlatAdamW) or per-parameter (TorchSharp's AdamW, for comparison)",
+            DefaultValueFactory = _ => "flat",
+        };
+        optimizer.AcceptOnlyFromAmong("flat", "per-parameter");
         var device = new Option<string>("--device") { Description = "cpu or cuda:N", DefaultValueFactory = _ => "cpu" };
         var classes = new Option<int>("--classes") { Description = "Number of classes", DefaultValueFactory = _ => 10 };
         var dropPath = new Option<double>("--drop-path") { Description = "Stochastic-depth rate", DefaultValueFactory = _ => new DeitRecipe().DropPath };
@@ -29,7 +35,7 @@ public static class TrainStepCommand
 
         var command = new Command("train-step", "Time forward + hard-distillation loss + backward + AdamW on synthetic inputs")
         {
-            model, batch, steps, warmup, threads, device, classes, dropPath, ompWait,
+            model, batch, steps, warmup, threads, device, optimizer, classes, dropPath, ompWait,
         };
         command.SetAction(parse =>
         {
@@ -44,6 +50,7 @@ public static class TrainStepCommand
                 OpenMpWaitPolicy = parse.GetValue(ompWait),
                 DropPath = parse.GetValue(dropPath) is var rate and >= 0 and < 1 ? rate : throw new CliException($"--drop-path must be in [0, 1), got {parse.GetValue(dropPath)}"),
                 Device = parse.GetValue(device)!,
+                PerParameterOptimizer = parse.GetValue(optimizer) == "per-parameter",
             };
             try { TorchRuntime.Parse(options.Device); }
             catch (ArgumentException e) { throw new CliException($"--device: {e.Message}"); }
@@ -67,7 +74,7 @@ public static class TrainStepCommand
     static void Print(TrainStepBenchmarkResult r)
     {
         var table = new Table().AddColumns("metric", "value");
-        table.AddRow("model / device", $"{r.Model} / {r.Device}");
+        table.AddRow("model / device", $"{r.Model} / {r.Device} / {r.Optimizer}");
         table.AddRow("batch / threads / OpenMP wait", $"{r.Batch} / {r.Threads} / {r.OmpWaitPolicy}");
         table.AddRow("images/s (median, best)", $"{r.ImagesPerS:F1}, {r.ImagesPerSBest:F1}");
         table.AddRow("step ms (min / median / max)", $"{r.StepSecondsMin * 1000:F0} / {r.StepSecondsMedian * 1000:F0} / {r.StepSecondsMax * 1000:F0}");
