@@ -4,6 +4,7 @@ using DeiT.Tuning.Training.Devices;
 
 // deit-tune-bench --device cuda:0 --runs deit_tiny_distilled_patch16_224:128,deit_small_distilled_patch16_224:128
 //                 [--steps 30] [--warmup 10] [--classes 1000] [--threads N] [--optimizer flat|per-parameter]
+//                 [--phase-timings true|false]
 // Prints one JSON object per run on stdout (progress on stderr): the same measurement as `deit-tune bench train-step`.
 var settings = ParseArguments(args);
 var runs = settings.GetValueOrDefault("--runs", "deit_tiny_patch4_32:64")
@@ -22,6 +23,7 @@ foreach (var run in runs)
         Warmup = int.Parse(settings.GetValueOrDefault("--warmup", "10")),
         NumClasses = int.Parse(settings.GetValueOrDefault("--classes", "1000")),
         Threads = settings.TryGetValue("--threads", out var t) ? int.Parse(t) : null,
+        PhaseTimings = settings.GetValueOrDefault("--phase-timings", "true") == "true",
         PerParameterOptimizer = settings.GetValueOrDefault("--optimizer", "flat") == "per-parameter",
         MatmulSize = int.Parse(settings.GetValueOrDefault("--matmul-size", device.StartsWith("cuda") ? "8192" : "2048")),
     };

@@ -78,7 +78,8 @@ public static class TrainStepCommand
         table.AddRow("batch / threads / OpenMP wait", $"{r.Batch} / {r.Threads} / {r.OmpWaitPolicy}");
         table.AddRow("images/s (median, best)", $"{r.ImagesPerS:F1}, {r.ImagesPerSBest:F1}");
         table.AddRow("step ms (min / median / max)", $"{r.StepSecondsMin * 1000:F0} / {r.StepSecondsMedian * 1000:F0} / {r.StepSecondsMax * 1000:F0}");
-        table.AddRow("median ms: forward+loss / backward / AdamW", $"{r.ForwardSecondsMedian * 1000:F0} / {r.BackwardSecondsMedian * 1000:F0} / {r.OptimizerSecondsMedian * 1000:F0}");
+        if (r.ForwardSecondsMedian is { } f && r.BackwardSecondsMedian is { } b && r.OptimizerSecondsMedian is { } o)
+            table.AddRow("median ms: forward+loss / backward / AdamW", $"{f * 1000:F0} / {b * 1000:F0} / {o * 1000:F0}");
         table.AddRow("model GFLOP/image (3 × forward)", $"{r.ModelGflopPerImage:F3}");
         table.AddRow("achieved GFLOP/s", $"{r.AchievedGflops:F1}");
         table.AddRow("fp32 matmul GFLOP/s (median, best)", $"{r.MatmulGflops:F1}, {r.MatmulGflopsBest:F1}");
