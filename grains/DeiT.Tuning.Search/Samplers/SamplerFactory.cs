@@ -14,7 +14,7 @@ public static class SamplerFactory
             "sobol" or "qmc" => new SobolSampler(seed),
             "tpe" => new TpeSampler(seed, options, multivariate: false),
             "tpe-multivariate" or "mtpe" => new TpeSampler(seed, options, multivariate: true),
-            // GP_PENDING
+            "gp" => new GpSampler(seed, options),
             _ => throw new ArgumentException($"unknown sampler '{name}'; use one of {string.Join(", ", Names)}"),
         };
     }

@@ -3,16 +3,11 @@ using static TorchSharp.torch;
 
 namespace DeiT.Tuning.Training.Augment;
 
-/// <summary>One batch's mixing draw: λ (already box-corrected for CutMix) and the CutMix box [Top, Bottom) × [Left, Right).</summary>
-public sealed record MixParameters(double Lambda, bool UseCutmix, int Top = 0, int Bottom = 0, int Left = 0, int Right = 0)
-{
-    public static MixParameters None { get; } = new(1.0, false);
-}
-
 /// <summary>
 /// timm's Mixup in batch mode: each image mixes with its partner in the flipped batch (i ↔ B−1−i). With probability
 /// `prob` a batch is mixed, by CutMix with probability `switchProb` (when both α are positive) else Mixup, λ ~ Beta(α, α);
 /// CutMix's λ becomes 1 − (clipped box area)/(H·W). Label smoothing is folded into the mixed soft target.
+/// timm asserts an even batch; here an odd batch is allowed (its middle image pairs with itself and stays unmixed).
 /// </summary>
 public sealed class MixupCutmix
 {

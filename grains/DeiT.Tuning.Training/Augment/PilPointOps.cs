@@ -133,7 +133,7 @@ public static class PilPointOps
     }
 
     /// <summary>PIL's 3×3 SMOOTH filter (kernel 1 1 1 / 1 5 1 / 1 1 1, scale 13) with its float accumulation order.</summary>
-    internal static void Smooth(ReadOnlySpan<byte> chw, Span<byte> output, int channels, int height, int width)
+    public static void Smooth(ReadOnlySpan<byte> chw, Span<byte> output, int channels, int height, int width)
     {
         chw.CopyTo(output);
         if (height < 3 || width < 3) return;
@@ -167,7 +167,7 @@ public static class PilPointOps
     }
 
     /// <summary>PIL ImagingBlend: in1 + α·(in2 − in1) in float; truncated inside [0,1], clipped when extrapolating.</summary>
-    internal static byte Blend(byte in1, byte in2, float alpha)
+    public static byte Blend(byte in1, byte in2, float alpha)
     {
         float value = in1 + alpha * (in2 - in1);
         if (alpha >= 0 && alpha <= 1) return (byte)value;
@@ -177,7 +177,7 @@ public static class PilPointOps
     private static byte Clip8(float value) => value <= 0f ? (byte)0 : value >= 255f ? (byte)255 : (byte)value;
 
     /// <summary>PIL's RGB → L: (R·19595 + G·38470 + B·7471 + 0x8000) >> 16.</summary>
-    internal static byte Luma(byte r, byte g, byte b) => (byte)((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+    public static byte Luma(byte r, byte g, byte b) => (byte)((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
 
     private static void Grayscale(ReadOnlySpan<byte> rgb, Span<byte> gray)
     {

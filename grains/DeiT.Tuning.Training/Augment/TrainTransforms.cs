@@ -20,12 +20,10 @@ public static class TrainTransforms
             pixelSteps.Add(new RandomResizedCrop());
         pixelSteps.Add(new RandomHorizontalFlip());
         if (recipe.RandAugOps > 0)
-            pixelSteps.Add(new RandAugment(recipe.RandAugOps, recipe.RandAugMagnitude, recipe.RandAugMagnitudeStd, data.Normalization.MeanPixel()));
+            pixelSteps.Add(new RandAugment(recipe.RandAugOps, recipe.RandAugMagnitude, recipe.RandAugMagnitudeStd,
+                data.Normalization.MeanPixel(), resampling: PilResampling.Bicubic));   // DeiT's train_interpolation
         var tensorSteps = new List<ITensorAugmentation>();
         if (recipe.ErasingProb > 0) tensorSteps.Add(new RandomErasing(recipe.ErasingProb));
         return new TransformPipeline(pixelSteps, data.Normalization, tensorSteps);
     }
-
-    /// <summary>Evaluation: normalize only.</summary>
-    public static TransformPipeline Evaluation(ImageDataset data) => new([], data.Normalization, []);
 }

@@ -41,7 +41,7 @@ public sealed class BatchLoader : IDisposable
     {
         int n = _data.Count, repeats = _options.RepeatedAugmentation;
         var distinct = Enumerable.Range(0, n).ToArray();
-        if (_options.Shuffle) SeedMix.Random(_options.Seed, epoch, OrderStream).Shuffle(distinct);
+        if (_options.Shuffle) SeedMix.Shuffle(SeedMix.Random(_options.Seed, epoch, OrderStream), distinct.AsSpan());
         if (repeats == 1) return distinct;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = distinct[i / repeats];
@@ -59,6 +59,7 @@ public sealed class BatchLoader : IDisposable
     {
         using var run = new EpochRun(this, epoch);
         _runs[run] = 0;
+        if (_disposed) run.Cancel();   // the loader was disposed while this run was starting
         try
         {
             for (int b = 0; b < BatchesPerEpoch; b++) yield return run.Take(b);

@@ -19,6 +19,8 @@ public static class DatasetCatalog
     {
         if (spec.ValidationFraction is < 0 or >= 1 || double.IsNaN(spec.ValidationFraction))
             throw new ArgumentException($"DatasetSpec.ValidationFraction must be in [0, 1), got {spec.ValidationFraction}.");
+        foreach (var (name, limit) in new[] { ("TrainLimit", spec.TrainLimit), ("ValidationLimit", spec.ValidationLimit), ("TestLimit", spec.TestLimit) })
+            if (limit < 0) throw new ArgumentException($"DatasetSpec.{name} must be non-negative (or null for all images), got {limit}.");
         var (train, test) = spec.Kind.ToLowerInvariant() switch
         {
             "fashion-mnist" => LoadIdx("fashion-mnist", RootOrDefault(spec, DefaultFashionMnistRoot), FashionMnistClasses, Normalization.FashionMnist),

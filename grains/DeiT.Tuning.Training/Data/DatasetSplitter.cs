@@ -9,7 +9,7 @@ public static class DatasetSplitter
     {
         int validationCount = (int)Math.Round(data.Count * validationFraction, MidpointRounding.AwayFromZero);
         var order = Enumerable.Range(0, data.Count).ToArray();
-        SeedMix.Random(seed, SplitStream).Shuffle(order);
+        SeedMix.Shuffle(SeedMix.Random(seed, SplitStream), order.AsSpan());
         var validation = order[..validationCount];
         var train = order[validationCount..];
         Array.Sort(validation);

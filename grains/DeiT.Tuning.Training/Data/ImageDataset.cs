@@ -64,5 +64,3 @@ public sealed class ImageDataset
     public ImageDataset Take(int? count) =>
         count is { } n && n < Count ? Subset(Enumerable.Range(0, Math.Max(0, n)).ToArray()) : this;
 }
-
-public sealed record DatasetSplits(ImageDataset Train, ImageDataset Validation, ImageDataset Test);

@@ -39,13 +39,23 @@ public static class ImageFolderReader
         if (files.Count == 0) throw new DatasetFileException($"{folder}: no .jpg/.jpeg/.png images in its class subfolders.");
 
         int imageBytes = 3 * size * size;
+        if ((long)files.Count * imageBytes > Array.MaxLength)
+            throw new InvalidOperationException(
+                $"{folder}: {files.Count} images of 3×{size}×{size} exceed the 2 GB an in-memory dataset can hold; use a smaller image size or fewer images.");
         var pixels = new byte[(long)files.Count * imageBytes];
         var labels = new int[files.Count];
-        Parallel.For(0, files.Count, i =>
+        try
         {
-            LoadInto(files[i].Path, size, pixels.AsSpan(i * imageBytes, imageBytes));
-            labels[i] = files[i].Label;
-        });
+            Parallel.For(0, files.Count, i =>
+            {
+                LoadInto(files[i].Path, size, pixels.AsSpan(i * imageBytes, imageBytes));
+                labels[i] = files[i].Label;
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is DatasetFileException) is { } first)
+        {
+            throw first;
+        }
         return (pixels, labels);
     }
 
@@ -53,7 +63,11 @@ public static class ImageFolderReader
     {
         Image<Rgb24> image;
         try { image = Image.Load<Rgb24>(path); }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+        catch (UnknownImageFormatException e)
+        {
+            throw new DatasetFileException($"{path}: not a readable JPEG/PNG image (unknown format).", e);
+        }
+        catch (Exception e) when (e is InvalidImageContentException or NotSupportedException)
         {
             throw new DatasetFileException($"{path}: not a readable JPEG/PNG image ({e.Message}).", e);
         }

@@ -25,4 +25,14 @@ public static class SeedMix
     public static int Seed(params ReadOnlySpan<long> values) => (int)(Mix(values) & 0x7FFFFFFF);
 
     public static Random Random(params ReadOnlySpan<long> values) => new(Seed(values));
+
+    /// <summary>Fisher–Yates shuffle written out (not Random.Shuffle) so the permutation depends only on the seeded stream.</summary>
+    public static void Shuffle<T>(Random rng, Span<T> values)
+    {
+        for (int i = values.Length - 1; i > 0; i--)
+        {
+            int j = rng.Next(i + 1);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
 }

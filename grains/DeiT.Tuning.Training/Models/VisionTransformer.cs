@@ -99,7 +99,7 @@ public class VisionTransformer : nn.Module<Tensor, Tensor>, IImageClassifier
             if (name.StartsWith("patch_embed.", StringComparison.Ordinal)) continue;
             if (name.EndsWith(".bias", StringComparison.Ordinal)) nn.init.zeros_(p);
             else if (p.dim() == 1) nn.init.ones_(p);          // LayerNorm weights
-            else nn.init.trunc_normal_(p, std: 0.02);         // tokens, pos_embed, Linear weights
+            else TruncatedNormal.Fill(p, std: 0.02);          // tokens, pos_embed, Linear weights
         }
     }
 }

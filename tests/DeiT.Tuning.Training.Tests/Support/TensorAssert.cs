@@ -26,7 +26,7 @@ public static class TensorAssert
 
     public static void Close(double actual, double expected, string what, double tolerance = ParityTolerance)
     {
-        var error = Math.Abs(actual - expected) / Math.Max(Math.Abs(expected), double.Epsilon);
+        var error = expected == 0 ? Math.Abs(actual) : Math.Abs(actual - expected) / Math.Abs(expected);
         Assert.True(error <= tolerance, $"{what}: {actual:R} vs {expected:R}, relative error {error:E3} exceeds {tolerance:E1}");
     }
 }

@@ -14,7 +14,7 @@ public sealed class RandomCropWithPadding(int padding) : IPixelAugmentation
     }
 
     /// <summary>out[y, x] = in[y + dy, x + dx], zero outside.</summary>
-    internal static void Shift(Span<byte> chw, int c, int h, int w, int dy, int dx)
+    public static void Shift(Span<byte> chw, int c, int h, int w, int dy, int dx)
     {
         int plane = h * w;
         for (int ch = 0; ch < c; ch++)
@@ -43,17 +43,5 @@ public sealed class RandomCropWithPadding(int padding) : IPixelAugmentation
                 }
             }
         }
-    }
-}
-
-/// <summary>Mirror left–right with probability p.</summary>
-public sealed class RandomHorizontalFlip(double probability = 0.5) : IPixelAugmentation
-{
-    public string Name => $"HorizontalFlip(p {probability})";
-
-    public void Apply(Span<byte> chw, int c, int h, int w, Random rng)
-    {
-        if (rng.NextDouble() >= probability) return;
-        for (int r = 0; r < c * h; r++) chw.Slice(r * w, w).Reverse();
     }
 }

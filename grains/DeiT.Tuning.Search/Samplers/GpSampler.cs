@@ -1,0 +1,154 @@
+using System.Text.Json;
+using DeiT.Tuning.Search.Distributions;
+using DeiT.Tuning.Search.Gp;
+using DeiT.Tuning.Search.Random;
+
+namespace DeiT.Tuning.Search.Samplers;
+
+/// <summary>
+/// Gaussian-process Bayesian optimization. Startup: scrambled Sobol points. Then: a Matérn-5/2 ARD GP on the unit
+/// cube (log parameters warped, integers at cell centres, categoricals one-hot) fitted to standardized outputs by
+/// MAP over its hyperparameters (warm-started from the previous fit), and the configuration maximizing log-EI.
+/// <para>What the model sees of each trial (all turned into minimization):</para>
+/// <list type="bullet">
+/// <item>completed: its value;</item>
+/// <item>pruned: its last intermediate value, but never better than the median completed value — the pruner
+///   judged it worse than its peers, and an early-epoch accuracy is a poor proxy for the final one;</item>
+/// <item>failed, diverged (non-finite value) or pruned before any report: the worst value observed, so the model
+///   steers away without the outlier wrecking the output scale;</item>
+/// <item>running: a pending point with the posterior mean as its value (kriging believer), which leaves the mean
+///   unchanged but collapses the variance there, so parallel suggestions spread out.</item>
+/// </list>
+/// </summary>
+public sealed class GpSampler(int seed, SamplerOptions options) : ISampler
+{
+    private const int FitIterations = 50;
+    private const int WarmFitIterations = 25;
+
+    private Rng _rng = new(seed);
+    private readonly SobolSampler _startup = new(seed);
+    private double[]? _lastFit;
+    private long _suggestions;
+
+    public string Name => "gp";
+
+    public int StartupTrials => options.StartupTrials ?? 8;
+
+    public IReadOnlyDictionary<string, ParamValue> Suggest(SearchSpace space, IReadOnlyList<FrozenTrial> trials, StudyDirection direction)
+    {
+        _suggestions++;
+        var encoder = new UnitCubeEncoder(space);
+        var (x, y) = Observations(encoder, trials, direction);
+        if (x.Count < Math.Max(StartupTrials, 2)) return _startup.Suggest(space, trials, direction);
+
+        var (standardized, _, _) = Standardize(y);
+        var parameters = FitKernel(x, standardized, encoder.Dimensions);
+        var gp = new GaussianProcess([.. x], standardized, parameters);
+        var best = gp.TrainingMean.Min();
+        var incumbents = Enumerable.Range(0, x.Count).OrderBy(i => gp.TrainingMean[i]).Take(5).Select(i => x[i]).ToList();
+
+        var pending = options.ConstantLiar
+            ? trials.Where(t => t.State == TrialState.Running).Select(t => encoder.Encode(t.Params)).ToList()
+            : [];
+        if (pending.Count > 0)
+        {
+            var believed = pending.Select(p => gp.Predict(p).Mean);
+            gp = new GaussianProcess([.. x, .. pending], [.. standardized, .. believed], parameters);
+        }
+
+        var optimizer = new AcquisitionOptimizer(gp, encoder, best);
+        var chosen = optimizer.Maximize(options.GpCandidates, seed * 1_000_003L + _suggestions, incumbents, _rng);
+        return encoder.Decode(chosen);
+    }
+
+    private KernelParams FitKernel(List<double[]> x, double[] y, int dimensions)
+    {
+        var (fitX, fitY) = FitSubset(x, y);
+        var starts = new List<KernelParams> { KernelParams.Initial(dimensions) };
+        var warm = _lastFit is { } last && last.Length == dimensions + 2;
+        if (warm) starts.Insert(0, KernelParams.FromVector(_lastFit!));
+        var fitted = MarginalLikelihood.Fit(fitX, fitY, starts, warm ? WarmFitIterations : FitIterations);
+        _lastFit = fitted.ToVector();
+        return fitted;
+    }
+
+    /// <summary>All observations up to the cap; past it the best quarter plus a seeded random draw of the rest.</summary>
+    private (double[][] X, double[] Y) FitSubset(List<double[]> x, double[] y)
+    {
+        var cap = Math.Max(options.GpMaxFitPoints, 16);
+        if (x.Count <= cap) return ([.. x], y);
+        var order = Enumerable.Range(0, x.Count).OrderBy(i => y[i]).ToList();
+        var chosen = order.Take(cap / 4).ToList();
+        var rest = order.Skip(cap / 4).ToList();
+        for (var k = chosen.Count; k < cap; k++)
+        {
+            var pick = _rng.NextInt(rest.Count);
+            chosen.Add(rest[pick]);
+            rest.RemoveAt(pick);
+        }
+        return (chosen.Select(i => x[i]).ToArray(), chosen.Select(i => y[i]).ToArray());
+    }
+
+    /// <summary>Inputs and to-be-minimized outputs of the finished trials (see the class summary for each state).</summary>
+    internal static (List<double[]> X, double[] Y) Observations(UnitCubeEncoder encoder, IReadOnlyList<FrozenTrial> trials, StudyDirection direction)
+    {
+        var sign = direction == StudyDirection.Minimize ? 1.0 : -1.0;
+        var completed = trials
+            .Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v))
+            .Select(t => sign * t.Value!.Value)
+            .ToList();
+        var prunedValues = trials
+            .Where(t => t.State == TrialState.Pruned && LastIntermediate(t) is { } v && double.IsFinite(v))
+            .Select(t => sign * LastIntermediate(t)!.Value);
+        var finite = completed.Concat(prunedValues).ToList();
+        double? worst = finite.Count > 0 ? finite.Max() : null;
+        double? median = completed.Count > 0 ? Median(completed) : null;
+
+        var x = new List<double[]>();
+        var y = new List<double>();
+        foreach (var t in trials)
+        {
+            double? value = t.State switch
+            {
+                TrialState.Running => null,
+                TrialState.Complete when t.Value is { } v && double.IsFinite(v) => sign * v,
+                TrialState.Pruned when LastIntermediate(t) is { } v && double.IsFinite(v) => median is { } m ? Math.Max(sign * v, m) : sign * v,
+                _ => worst,
+            };
+            if (value is not { } observed) continue;
+            x.Add(encoder.Encode(t.Params));
+            y.Add(observed);
+        }
+        return (x, [.. y]);
+    }
+
+    private static double? LastIntermediate(FrozenTrial t) => t.Intermediate.Count == 0 ? null : t.Intermediate[t.Intermediate.Keys.Max()];
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var n = sorted.Count;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
+    private static (double[] Standardized, double Mean, double Std) Standardize(double[] y)
+    {
+        var mean = y.Average();
+        var std = Math.Sqrt(y.Sum(v => (v - mean) * (v - mean)) / y.Length);
+        if (!(std > 1e-12)) std = 1;
+        return (y.Select(v => (v - mean) / std).ToArray(), mean, std);
+    }
+
+    private sealed record State(string Rng, string Startup, double[]? LastFit, long Suggestions);
+
+    public string SaveState() => JsonSerializer.Serialize(new State(_rng.Save(), _startup.SaveState(), _lastFit, _suggestions));
+
+    public void LoadState(string state)
+    {
+        var s = JsonSerializer.Deserialize<State>(state) ?? throw new ArgumentException("empty GP sampler state");
+        _rng = Rng.Load(s.Rng);
+        _startup.LoadState(s.Startup);
+        _lastFit = s.LastFit;
+        _suggestions = s.Suggestions;
+    }
+}

@@ -1,0 +1,56 @@
+using DeiT.Tuning.Training.Engine;
+using DeiT.Tuning.Training.Layers;
+using DeiT.Tuning.Training.Models;
+using DeiT.Tuning.Training.Tests.Support;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DeiT.Tuning.Training.Tests.Models;
+
+public sealed class DropPathTests : IClassFixture<ParityFixture>
+{
+    readonly ParityFixture fixture = new();
+
+    [Fact]
+    public void RatesAreTheReferencesLinspace()
+    {
+        var expected = fixture.Json.GetProperty("drop_path_rates_depth12_rate0.1").EnumerateArray().Select(e => e.GetDouble()).ToList();
+        var rates = DropPathRates.Linear(0.1, 12);
+        Assert.Equal(expected.Count, rates.Length);
+        for (var i = 0; i < rates.Length; i++) TensorAssert.Close(rates[i], expected[i], $"rate {i}", 1e-12);
+    }
+
+    [Fact]
+    public void ModelBlocksGetTheLinearRates()
+    {
+        var model = ModelZoo.Create("deit_tiny_patch4_32", new ModelOptions { NumClasses = 10, DropPath = 0.1 });
+        using var module = model.Module;
+        Assert.Equal(DropPathRates.Linear(0.1, 12), ((VisionTransformer)model).BlockDropPathRates);
+    }
+
+    [Fact]
+    public void TrainingDropsWholeSamplesAndScalesTheRest()
+    {
+        using var dropPath = new DropPath(0.5);
+        dropPath.train();
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        var x = ones(256, 3, 4);
+        var y = dropPath.forward(x);
+        var perSample = y.reshape(256, -1);
+        var kept = perSample.select(1, 0);
+        Assert.True(perSample.eq(kept.unsqueeze(1)).all().item<bool>(), "a sample is dropped or kept as a whole");
+        Assert.True(kept.eq(0).logical_or(kept.eq(2)).all().item<bool>(), "survivors are scaled by 1/keep");
+        var dropped = kept.eq(0).sum().item<long>();
+        Assert.InRange(dropped, 90, 166);   // Binomial(256, 0.5): mean 128, sd 8
+    }
+
+    [Fact]
+    public void EvaluationIsIdentity()
+    {
+        using var dropPath = new DropPath(0.5);
+        dropPath.eval();
+        using var x = randn(4, 3);
+        Assert.Same(x, dropPath.forward(x));
+    }
+}
