@@ -83,6 +83,28 @@ public static class TuningSiloHost
             HeartbeatInterval = settings.HeartbeatInterval,
             WakeStudiesOnStart = settings.WakeStudiesOnStart,
         });
+        ConfigureMembership(silo, settings);
         if (settings.Dashboard) silo.AddDashboard();
+    }
+
+    /// <summary>Failure detection, Kubernetes hosting and TLS: the keys that matter once silos run on several hosts.</summary>
+    private static void ConfigureMembership(ISiloBuilder silo, SiloSettings settings)
+    {
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            if (settings.ProbeTimeout is { } probe)
+            {
+                o.ProbeTimeout = probe;
+                o.IAmAliveTablePublishTimeout = probe;
+                o.TableRefreshTimeout = 2 * probe;
+            }
+            if (settings.DeathVoteExpiration is { } vote) o.DeathVoteExpirationTimeout = vote;
+        });
+        if (settings.KubernetesHosting) silo.UseKubernetesHosting();
+        if (settings.TlsCertificate is { } path)
+        {
+            var certificate = ClusterTls.Load(path, settings.TlsCertificatePassword);
+            silo.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
+        }
     }
 }
