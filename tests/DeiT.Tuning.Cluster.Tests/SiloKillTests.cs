@@ -8,13 +8,13 @@ using Xunit.Abstractions;
 namespace DeiT.Tuning.Cluster.Tests;
 
 /// <summary>
-/// 3 silo processes × 2 CPU slots run a 12-trial study of 1-second-per-epoch commands; a silo hosting trials is
+/// 3 silo processes × 2 CPU slots run a 12-trial study of 1.5-second-per-epoch commands; a silo hosting trials is
 /// SIGKILLed three times at random moments and restarted once the cluster declared it dead.
 /// </summary>
 public sealed class SiloKillTests(ITestOutputHelper output)
 {
     private const int Trials = 12;
-    private const int Epochs = 8;
+    private const int Epochs = 10;
     private const int Kills = 3;
 
     public static TheoryData<string> Servers => ["redis", "postgres"];
@@ -30,7 +30,7 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         var client = await cluster.Connect();
 
         var study = client.GetGrain<IStudyGrain>("kills");
-        await study.Create(TrainingScript.Spec("kills", cluster.Folder, Trials, parallel: 6, Epochs, secondsPerEpoch: 1));
+        await study.Create(TrainingScript.Spec("kills", cluster.Folder, Trials, parallel: 6, Epochs, secondsPerEpoch: 1.5));
         await study.Run();
 
         var random = new Random(Environment.TickCount);
@@ -46,7 +46,7 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         }
 
         var done = await TuningCluster.WaitSettled(study, TimeSpan.FromMinutes(3));
-        var inventory = await client.GetGrain<IDeviceRegistryGrain>(IDeviceRegistryGrain.Key).GetInventory();
+        var inventory = await Calls.Retry(client.GetGrain<IDeviceRegistryGrain>(IDeviceRegistryGrain.Key).GetInventory);
         var logs = done.Trials.Select(t => RunLog.Read(cluster.CheckpointRoot, "kills", t.Number)).ToList();
         Report(server, kills, done, logs);
 
@@ -80,11 +80,11 @@ public sealed class SiloKillTests(ITestOutputHelper output)
 
     private async Task<KillRecord> KillSiloWithRunningTrials(IClusterClient client, IStudyGrain study, SiloProcess[] silos, Random random)
     {
-        var snapshot = await study.GetSnapshot() ?? throw new InvalidOperationException("study vanished");
-        var busy = silos.Where(s => snapshot.Trials.Any(t => !t.IsFinished && t.Silo == s.Address?.TrimStart('S'))).ToList();
+        var snapshot = await Calls.Retry(study.GetSnapshot) ?? throw new InvalidOperationException("study vanished");
+        var busy = silos.Where(s => snapshot.Trials.Any(t => !t.IsFinished && t.Silo == s.Address)).ToList();
         Assert.True(busy.Count > 0, $"no silo runs a trial any more ({string.Join(", ", snapshot.Trials.Select(t => $"{t.Number}:{t.Status}"))}): the study is too short for {Kills} kills");
         var victim = busy[random.Next(busy.Count)];
-        var interrupted = snapshot.Trials.Where(t => !t.IsFinished && t.Silo == victim.Address?.TrimStart('S')).Select(t => t.Number).ToList();
+        var interrupted = snapshot.Trials.Where(t => !t.IsFinished && t.Silo == victim.Address).Select(t => t.Number).ToList();
         var clock = Stopwatch.StartNew();
         victim.Kill();
         while (await TuningCluster.IsActive(client, victim))

@@ -9,7 +9,7 @@ public static class RepoPaths
     {
         get
         {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/CONFIG/net10.0/
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/CONFIG/net10.0
             var path = Path.Combine(Root, "silo", "DeiT.Tuning.Silo", "bin", configuration, "net10.0", "deit-tune-silo.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException($"build silo/DeiT.Tuning.Silo first: {path} is missing");
         }

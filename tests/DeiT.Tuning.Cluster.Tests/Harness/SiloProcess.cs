@@ -18,7 +18,7 @@ public sealed partial class SiloProcess(string name, IReadOnlyList<string> argum
     public int SiloPort { get; } = FreePorts.Next();
     public int GatewayPort { get; } = FreePorts.Next();
     public int Starts { get; private set; }
-    /// <summary>Orleans' address of the running incarnation (S127.0.0.1:PORT:GENERATION), once it announced its devices.</summary>
+    /// <summary>Orleans' parsable address of the running incarnation (127.0.0.1:PORT@GENERATION), once it announced its devices.</summary>
     public string? Address { get; private set; }
     public bool IsRunning => _process is { HasExited: false };
     public string LogPath => Path.Combine(logFolder, $"{Name}.log");
@@ -88,7 +88,7 @@ public sealed partial class SiloProcess(string name, IReadOnlyList<string> argum
     {
         if (line is null) return;
         lock (this) _log?.WriteLine(line);
-        if (OffersLine().Match(line) is { Success: true } m) _ready.TrySetResult(m.Groups[1].Value);
+        if (OffersLine().Match(line) is { Success: true } m) _ready.TrySetResult($"{m.Groups[1].Value}@{m.Groups[2].Value}");
     }
 
     public void Dispose()
@@ -97,6 +97,6 @@ public sealed partial class SiloProcess(string name, IReadOnlyList<string> argum
         _log?.Dispose();
     }
 
-    [GeneratedRegex(@"silo (S\S+) offers")]
+    [GeneratedRegex(@"silo S(\S+):(\d+) offers")]
     private static partial Regex OffersLine();
 }

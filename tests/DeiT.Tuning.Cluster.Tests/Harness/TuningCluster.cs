@@ -86,8 +86,8 @@ public sealed class TuningCluster : IAsyncDisposable
     /// <summary>Orleans' view of one silo port: Active while any incarnation on it is active.</summary>
     public static async Task<bool> IsActive(IClusterClient client, SiloProcess silo)
     {
-        var hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
-        return hosts.Keys.Any(a => a.ToParsableString() == silo.Address?.TrimStart('S'));
+        var hosts = await Calls.Retry(() => client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true));
+        return hosts.Keys.Any(a => a.ToParsableString() == silo.Address);
     }
 
     public static async Task<StudySnapshot> WaitSettled(IStudyGrain study, TimeSpan timeout)
@@ -95,15 +95,7 @@ public sealed class TuningCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            StudySnapshot? snapshot = null;
-            try
-            {
-                snapshot = await study.GetSnapshot();
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                // the study's silo may be the one that just died: ask again
-            }
+            var snapshot = await Calls.Retry(study.GetSnapshot);
             if (snapshot is { State: StudyState.Finished or StudyState.Stopped }) return snapshot;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"study {snapshot?.Spec.Name} still {snapshot?.State} after {timeout}: {string.Join(", ", snapshot?.Trials.Select(t => $"{t.Number}:{t.Status}/{t.Epochs.Count}@{t.Silo}") ?? [])}");
