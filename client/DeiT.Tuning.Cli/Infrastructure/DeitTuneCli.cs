@@ -14,6 +14,13 @@ public static class DeitTuneCli
         root.Subcommands.Add(Commands.Train.TrainCommand.Create());
         root.Subcommands.Add(Commands.Teacher.TeacherCommand.Create());
         root.Subcommands.Add(Commands.Eval.EvalCommand.Create());
+        root.Subcommands.Add(Commands.Search.SearchCommand.Create());
+        root.Subcommands.Add(Commands.Leaderboard.LeaderboardCommand.Create());
+        root.Subcommands.Add(Commands.Trials.TrialsCommand.Create());
+        root.Subcommands.Add(Commands.Export.ExportCommand.Create());
+        root.Subcommands.Add(Commands.Plot.PlotCommand.Create());
+        root.Subcommands.Add(Commands.Study.StudyCommand.Create());
+        root.Subcommands.Add(Commands.Silo.SiloCommand.Create());
         return root;
     }
 

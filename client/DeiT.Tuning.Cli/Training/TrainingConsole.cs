@@ -78,10 +78,7 @@ public static class TrainingConsole
     };
 
     internal static string Summary(EpochReport r, int epochs) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {r.Epoch}/{epochs}: lr {r.LearningRate:G3}, train loss {r.TrainLoss:F4}, val loss {r.Validation.Loss:F4}, " +
-        $"val top-1 {r.Validation.Top1:P2}, top-5 {r.Validation.Top5:P2}" +
-        (r.Test is { } t ? $", test top-1 {t.Top1:P2}" : "") +
-        $", {r.ImagesPerSecond:F0} img/s, {r.EpochTime.TotalSeconds:F0} s");
+        $"epoch {r.Epoch}/{epochs}: lr {r.LearningRate:G3}, train loss {r.TrainLoss:F4}, val loss {r.Validation.Loss:F4}, val top-1 {r.Validation.Top1:P2}, top-5 {r.Validation.Top5:P2}{(r.Test is { } t ? string.Create(CultureInfo.InvariantCulture, $", test top-1 {t.Top1:P2}") : "")}, {r.ImagesPerSecond:F0} img/s, {r.EpochTime.TotalSeconds:F0} s");
 
     private static void PrintTable(Result result)
     {

@@ -25,7 +25,8 @@ public sealed record StudySpec
     [Id(11)] public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
-public enum RunnerKind { Deit, Command }
+/// <summary>Deit: the in-process trainer; Command: an external command; AskTell: the caller trains (`study ask|tell`).</summary>
+public enum RunnerKind { Deit, Command, AskTell }
 
 /// <summary>How each trial trains: the in-process DeiT trainer or an external command.</summary>
 [GenerateSerializer, Immutable, Alias("deit.TrialRunnerSpec")]

@@ -101,8 +101,16 @@ public sealed class StudyGrain(
             S.State = StudyState.Stopping;
             S.StopReason = "stopped on request";
             await state.WriteStateAsync();
+            var members = membership.CurrentSnapshot;
             foreach (var trial in RunningTrials().Where(t => t.Device is not null))
             {
+                if (trial.Silo is null || members.GetSiloStatus(SiloAddress.FromParsableString(trial.Silo)) != SiloStatus.Active)
+                {
+                    // Its silo is gone (e.g. the process that ran an embedded study ended): nothing to wait for.
+                    await ReleaseLease(trial.Number, trial.Attempt);
+                    S.Trials[trial.Number] = trial with { Device = null, Silo = null };
+                    continue;
+                }
                 S.Interrupting.Add(trial.Number);
                 await GrainFactory.GetGrain<ITrialGrain>(TrialKeys.Of(Spec.Name, trial.Number)).Stop("the study was stopped");
             }
@@ -243,7 +251,7 @@ public sealed class StudyGrain(
 
     private async Task LaunchTrials()
     {
-        while (S.State is StudyState.Running && LaunchedTrials() < Spec.Trials && RunningTrials().Count < Spec.Parallel)
+        while (S.State is StudyState.Running && Spec.Runner.Kind != RunnerKind.AskTell && LaunchedTrials() < Spec.Trials && RunningTrials().Count < Spec.Parallel)
         {
             var number = S.Trials.Count;
             var lease = await Registry.Acquire(TrialKeys.Of(Spec.Name, number), 1, Spec.Runner.Kind == RunnerKind.Command);

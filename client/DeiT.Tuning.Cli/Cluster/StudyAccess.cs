@@ -1,0 +1,29 @@
+using System.CommandLine;
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Cli.Infrastructure;
+
+namespace DeiT.Tuning.Cli.Cluster;
+
+/// <summary>The --study option and the lookups every study command shares.</summary>
+public static class StudyAccess
+{
+    public static Option<string> StudyOption() => new("--study") { Description = "Study name", Required = true };
+
+    public static async Task<StudySnapshot> RequireSnapshot(TuningConnection connection, string study)
+    {
+        try
+        {
+            StudyNames.Validate(study);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--study: {e.Message}");
+        }
+        return await connection.Client.GetGrain<IStudyGrain>(study).GetSnapshot()
+            ?? throw new CliException($"--study {study}: no such study in {connection.Where}; start one with `deit-tune search start --study {study} ...`", 4);
+    }
+
+    /// <summary>Opens the connection for a command that only reads or changes a study's record.</summary>
+    public static Task<TuningConnection> OpenForReading(ParseResult result, CancellationToken cancellationToken) =>
+        TuningConnection.OpenAsync(result.GetValue(GlobalOptions.Cluster), keepStudiesRunning: false, cancellationToken);
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Cli.Cluster;
+using DeiT.Tuning.Cli.Infrastructure;
+
+namespace DeiT.Tuning.Cli.Commands.Export;
+
+/// <summary>`deit-tune export`: a study's trials as CSV (one row per trial, a column per parameter) or JSON.</summary>
+public static class ExportCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("export", "Write a study's trials as CSV or JSON");
+        var study = StudyAccess.StudyOption();
+        var format = new Option<string>("--format") { Description = "csv or json", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "json");
+        var output = new Option<FileInfo?>("--out") { Description = "File to write (default: stdout)" };
+        command.Options.Add(study);
+        command.Options.Add(format);
+        command.Options.Add(output);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            await using var connection = await StudyAccess.OpenForReading(result, cancellationToken);
+            var snapshot = await StudyAccess.RequireSnapshot(connection, result.GetValue(study)!);
+            var text = result.GetValue(format) == "json"
+                ? System.Text.Json.JsonSerializer.Serialize(new { study = snapshot.Spec.Name, metric = snapshot.Spec.Metric, trials = snapshot.Trials.Select(StudyViews.TrialJson) }, JsonOutput.Options)
+                : Csv(snapshot);
+            if (result.GetValue(output) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, text, cancellationToken);
+                Console.Error.WriteLine($"wrote {snapshot.Trials.Count} trials to {file.FullName}");
+            }
+            else
+            {
+                Console.Out.Write(text);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    public static string Csv(StudySnapshot snapshot)
+    {
+        var names = snapshot.Trials.SelectMany(t => t.Params.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var csv = new StringBuilder();
+        csv.AppendLine(string.Join(",", new[] { "number", "state", "value", "epochs", "device", "attempts", "device_seconds" }.Concat(names.Select(n => "param_" + n)).Append("reason")));
+        foreach (var t in snapshot.Trials)
+        {
+            var cells = new List<string>
+            {
+                t.Number.ToString(CultureInfo.InvariantCulture), StudyViews.State(t),
+                t.Value?.ToString("R", CultureInfo.InvariantCulture) ?? "", t.Epochs.Count.ToString(CultureInfo.InvariantCulture),
+                t.Device ?? "", t.Attempt.ToString(CultureInfo.InvariantCulture), t.DeviceSeconds.ToString("F1", CultureInfo.InvariantCulture),
+            };
+            cells.AddRange(names.Select(n => t.Params.TryGetValue(n, out var p) ? p.Choice ?? p.Number.ToString("R", CultureInfo.InvariantCulture) : ""));
+            cells.Add(t.Reason ?? "");
+            csv.AppendLine(string.Join(",", cells.Select(Quote)));
+        }
+        return csv.ToString();
+    }
+
+    private static string Quote(string cell) =>
+        cell.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+}

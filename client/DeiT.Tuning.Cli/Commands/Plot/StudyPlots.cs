@@ -1,0 +1,91 @@
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
+using ScottPlot;
+
+namespace DeiT.Tuning.Cli.Commands.Plot;
+
+/// <summary>The three study plots, drawn with ScottPlot 5.</summary>
+public static class StudyPlots
+{
+    /// <summary>Each scored trial's value by trial number, and the best value so far as a line.</summary>
+    public static ScottPlot.Plot History(StudySnapshot s)
+    {
+        var scored = Scored(s).OrderBy(t => t.Number).ToList();
+        var plot = new ScottPlot.Plot();
+        var xs = scored.Select(t => (double)t.Number).ToArray();
+        var ys = scored.Select(t => t.Value!.Value).ToArray();
+        var points = plot.Add.ScatterPoints(xs, ys);
+        points.LegendText = "trial";
+        var best = new double[ys.Length];
+        for (var i = 0; i < ys.Length; i++)
+            best[i] = i == 0 ? ys[0] : s.Spec.Direction == OptimizationDirection.Maximize ? Math.Max(best[i - 1], ys[i]) : Math.Min(best[i - 1], ys[i]);
+        var line = plot.Add.ScatterLine(xs, best);
+        line.LegendText = "best so far";
+        plot.Title($"{s.Spec.Name}: optimization history");
+        plot.XLabel("trial");
+        plot.YLabel(s.Spec.Metric);
+        plot.ShowLegend();
+        return plot;
+    }
+
+    /// <summary>Parallel coordinates: one axis per parameter (scaled to its range), one line per trial colored by value.</summary>
+    public static ScottPlot.Plot Parallel(StudySnapshot s)
+    {
+        var scored = Scored(s).ToList();
+        var names = scored.SelectMany(t => t.Params.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var plot = new ScottPlot.Plot();
+        if (scored.Count == 0) return Titled(plot, s, "parallel coordinates");
+        var scale = names.Select(n => Scaler(scored, n)).ToList();
+        var values = scored.Select(t => t.Value!.Value).ToList();
+        double lo = values.Min(), hi = values.Max();
+        var colormap = new ScottPlot.Colormaps.Viridis();
+        foreach (var trial in scored)
+        {
+            var xs = Enumerable.Range(0, names.Count + 1).Select(i => (double)i).ToArray();
+            var ys = names.Select((n, i) => trial.Params.TryGetValue(n, out var p) ? scale[i](p) : double.NaN)
+                .Append(hi > lo ? (trial.Value!.Value - lo) / (hi - lo) : 0.5).ToArray();
+            var line = plot.Add.ScatterLine(xs, ys);
+            var fraction = hi > lo ? (trial.Value!.Value - lo) / (hi - lo) : 0.5;
+            if (s.Spec.Direction == OptimizationDirection.Minimize) fraction = 1 - fraction;
+            line.Color = colormap.GetColor(fraction);
+            line.LineWidth = 1.5f;
+        }
+        var ticks = names.Append(s.Spec.Metric).Select((n, i) => new Tick(i, n)).ToArray();
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
+        plot.YLabel("position in range (bright: better)");
+        return Titled(plot, s, "parallel coordinates");
+    }
+
+    public static ScottPlot.Plot Importance(StudySnapshot s)
+    {
+        var scores = ParamImportance.Compute(Scored(s).ToList());
+        var plot = new ScottPlot.Plot();
+        var bars = plot.Add.Bars(scores.Select(r => r.Score).ToArray());
+        bars.Horizontal = true;
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(scores.Select((r, i) => new Tick(i, r.Name)).ToArray());
+        plot.XLabel("importance (|Spearman ρ| or η with the objective, normalized)");
+        return Titled(plot, s, "parameter importance");
+    }
+
+    private static ScottPlot.Plot Titled(ScottPlot.Plot plot, StudySnapshot s, string what)
+    {
+        plot.Title($"{s.Spec.Name}: {what}");
+        return plot;
+    }
+
+    private static IEnumerable<TrialRecord> Scored(StudySnapshot s) =>
+        s.Trials.Where(t => t.Value is { } v && double.IsFinite(v) && t.Status is TrialStatus.Completed or TrialStatus.Pruned);
+
+    /// <summary>Maps a parameter's values into [0, 1]: numbers by min–max over the trials, choices by their sorted index.</summary>
+    private static Func<ParamSetting, double> Scaler(IReadOnlyList<TrialRecord> trials, string name)
+    {
+        var present = trials.Where(t => t.Params.ContainsKey(name)).Select(t => t.Params[name]).ToList();
+        if (present.Any(p => p.Choice is not null))
+        {
+            var choices = present.Select(p => p.Choice ?? "").Distinct().Order(StringComparer.Ordinal).ToList();
+            return p => choices.Count > 1 ? choices.IndexOf(p.Choice ?? "") / (double)(choices.Count - 1) : 0.5;
+        }
+        double lo = present.Min(p => p.Number), hi = present.Max(p => p.Number);
+        return p => hi > lo ? (p.Number - lo) / (hi - lo) : 0.5;
+    }
+}

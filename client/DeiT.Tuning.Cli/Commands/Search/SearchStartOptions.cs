@@ -1,0 +1,151 @@
+using System.CommandLine;
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Cli.Cluster;
+using DeiT.Tuning.Cli.Infrastructure;
+using DeiT.Tuning.Search.Distributions;
+using DeiT.Tuning.Search.Pruners;
+using DeiT.Tuning.Search.Samplers;
+
+namespace DeiT.Tuning.Cli.Commands.Search;
+
+/// <summary>The options of `search start` that make a <see cref="StudySpec"/>.</summary>
+public sealed class SearchStartOptions
+{
+    private const string FashionMnistRoot = "/usr/share/datasets/fashion-mnist";
+
+    public Option<string> Study { get; } = StudyAccess.StudyOption();
+    private readonly Option<FileInfo?> _space = new("--space") { Description = "Search space file (YAML or JSON); default: the DeiT space (without distillation unless --teacher is given)" };
+    private readonly Option<int> _trials = new("--trials") { Description = "Trial budget", DefaultValueFactory = _ => 16 };
+    private readonly Option<int> _parallel = new("--parallel") { Description = "Trials at once (at most the free devices)", DefaultValueFactory = _ => 1 };
+    private readonly Option<string> _sampler = new("--sampler") { Description = "Sampler: " + string.Join(", ", SamplerFactory.Names), DefaultValueFactory = _ => "tpe" };
+    private readonly Option<string> _pruner = new("--pruner") { Description = "Pruner spec: none, median, asha, hyperband, optionally with settings (asha:min_resource=1,reduction_factor=3)", DefaultValueFactory = _ => "none" };
+    private readonly Option<string> _metric = new("--metric") { Description = "Validation metric: top1, top5 or loss", DefaultValueFactory = _ => "top1" };
+    private readonly Option<string?> _direction = new("--direction") { Description = "maximize or minimize (default: minimize for loss, else maximize)" };
+    private readonly Option<string> _model = new("--model") { Description = "DeiT preset of every trial", DefaultValueFactory = _ => "deit_micro_patch4_28" };
+    private readonly Option<string> _dataset = new("--dataset") { Description = "fashion-mnist, mnist, cifar10, cifar100 or imagefolder", DefaultValueFactory = _ => "fashion-mnist" };
+    private readonly Option<string?> _dataRoot = new("--data-root") { Description = "Dataset folder on the silos (relative to their DataRoot); default for fashion-mnist: " + FashionMnistRoot };
+    private readonly Option<int?> _trainLimit = new("--train-limit") { Description = "Use only the first N training images" };
+    private readonly Option<int?> _valLimit = new("--val-limit") { Description = "Use only the first N validation images" };
+    private readonly Option<int?> _testLimit = new("--test-limit") { Description = "Use only the first N test images" };
+    private readonly Option<int> _epochs = new("--epochs") { Description = "Epochs per trial", DefaultValueFactory = _ => 10 };
+    private readonly Option<int> _batch = new("--batch-size") { Description = "Batch size per trial", DefaultValueFactory = _ => 64 };
+    private readonly Option<string?> _teacher = new("--teacher") { Description = "Teacher weights (safetensors) for distillation trials" };
+    private readonly Option<string?> _teacherModel = new("--teacher-model") { Description = "Preset name of the teacher" };
+    private readonly Option<string?> _command = new("--command") { Description = "Run trials as this external command instead (argv split on spaces; {param}, {epochs}, {seed}, {trial}, {checkpoint_dir} are filled in); silos need AllowExternalCommands=true" };
+    private readonly Option<string?> _timeBudget = new("--time-budget") { Description = "Stop launching trials after this much running time, e.g. 15m, 1h30m" };
+    private readonly Option<int> _seed = new("--seed") { Description = "Seed of the sampler and of every trial", DefaultValueFactory = _ => 0 };
+    private readonly Option<string> _heartbeatTimeout = new("--heartbeat-timeout") { Description = "Re-run a trial elsewhere when it is silent this long", DefaultValueFactory = _ => "60s" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Study);
+        foreach (var option in new Option[] { _space, _trials, _parallel, _sampler, _pruner, _metric, _direction, _model, _dataset, _dataRoot,
+                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout })
+            command.Options.Add(option);
+    }
+
+    public StudySpec Read(ParseResult result)
+    {
+        var name = result.GetValue(Study)!;
+        try
+        {
+            StudyNames.Validate(name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--study: {e.Message}");
+        }
+        var metric = result.GetValue(_metric)!;
+        if (metric is not ("top1" or "top5" or "loss")) throw new CliException($"--metric {metric}: use top1, top5 or loss");
+        var direction = result.GetValue(_direction) switch
+        {
+            null => metric == "loss" ? OptimizationDirection.Minimize : OptimizationDirection.Maximize,
+            "maximize" => OptimizationDirection.Maximize,
+            "minimize" => OptimizationDirection.Minimize,
+            var other => throw new CliException($"--direction {other}: use maximize or minimize"),
+        };
+        var sampler = result.GetValue(_sampler)!;
+        if (!SamplerFactory.Names.Contains(sampler)) throw new CliException($"--sampler {sampler}: use one of {string.Join(", ", SamplerFactory.Names)}");
+        var pruner = result.GetValue(_pruner)!;
+        try
+        {
+            PrunerFactory.Create(pruner);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--pruner {pruner}: {e.Message}");
+        }
+        var timeBudget = result.GetValue(_timeBudget) is { } tb
+            ? DurationText.TryParse(tb) ?? throw new CliException($"--time-budget {tb}: write a duration such as 90s, 15m or 1h30m")
+            : (TimeSpan?)null;
+        var heartbeat = DurationText.TryParse(result.GetValue(_heartbeatTimeout)!)
+            ?? throw new CliException($"--heartbeat-timeout {result.GetValue(_heartbeatTimeout)}: write a duration such as 60s");
+        foreach (var (option, value) in new[] { ("--trials", result.GetValue(_trials)), ("--parallel", result.GetValue(_parallel)), ("--epochs", result.GetValue(_epochs)), ("--batch-size", result.GetValue(_batch)) })
+            if (value < 1) throw new CliException($"{option} {value}: must be at least 1");
+
+        var command = result.GetValue(_command);
+        var teacher = result.GetValue(_teacher);
+        var runner = new TrialRunnerSpec
+        {
+            Kind = command is null ? RunnerKind.Deit : RunnerKind.Command,
+            Model = result.GetValue(_model)!,
+            Epochs = result.GetValue(_epochs),
+            BatchSize = result.GetValue(_batch),
+            Command = command?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
+            Teacher = teacher,
+            TeacherModel = result.GetValue(_teacherModel),
+            Dataset = command is null ? Dataset(result) : null,
+        };
+        return new StudySpec
+        {
+            Name = name,
+            Space = SpaceText(result.GetValue(_space), runner.Kind == RunnerKind.Deit && teacher is null),
+            Sampler = sampler,
+            Pruner = pruner,
+            Metric = metric,
+            Direction = direction,
+            Trials = result.GetValue(_trials),
+            Parallel = result.GetValue(_parallel),
+            TimeBudget = timeBudget,
+            Runner = runner,
+            Seed = result.GetValue(_seed),
+            HeartbeatTimeout = heartbeat,
+        };
+    }
+
+    private DatasetSettings Dataset(ParseResult result)
+    {
+        var kind = result.GetValue(_dataset)!;
+        var root = result.GetValue(_dataRoot) ?? (kind == "fashion-mnist" ? FashionMnistRoot
+            : throw new CliException($"--data-root is required for --dataset {kind}: give the folder holding its files on the silos"));
+        foreach (var (option, value) in new[] { ("--train-limit", result.GetValue(_trainLimit)), ("--val-limit", result.GetValue(_valLimit)), ("--test-limit", result.GetValue(_testLimit)) })
+            if (value is < 1) throw new CliException($"{option} {value}: must be at least 1 (or left out for all images)");
+        return new DatasetSettings
+        {
+            Kind = kind, Root = root,
+            TrainLimit = result.GetValue(_trainLimit), ValidationLimit = result.GetValue(_valLimit), TestLimit = result.GetValue(_testLimit),
+        };
+    }
+
+    /// <summary>The space file's text after checking it parses; without a file, the DeiT space as JSON.</summary>
+    private static string SpaceText(FileInfo? file, bool withoutDistillation)
+    {
+        if (file is null)
+        {
+            var deit = SearchSpace.DeitDefault;
+            if (withoutDistillation) deit = new SearchSpace(deit.Parameters.Where(p => !p.Name.StartsWith("distillation", StringComparison.Ordinal)));
+            return deit.ToJson();
+        }
+        if (!file.Exists) throw new CliException($"--space {file.FullName}: no such file");
+        var text = File.ReadAllText(file.FullName);
+        try
+        {
+            SearchSpace.Parse(text);
+        }
+        catch (Exception e) when (e is SearchSpaceException or ArgumentException)
+        {
+            throw new CliException($"--space {file.Name}: {e.Message}");
+        }
+        return text;
+    }
+}
