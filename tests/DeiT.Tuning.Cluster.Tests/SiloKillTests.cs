@@ -103,6 +103,9 @@ public sealed class SiloKillTests(ITestOutputHelper output)
                              $"epochs redone by those trials: {string.Join(",", k.Interrupted.Select(n => logs[n].Redone(Epochs)))}");
         output.WriteLine($"[{server}] epochs redone in all: {logs.Sum(l => l.Redone(Epochs))}; attempts: {done.Trials.Sum(t => t.Attempt)}; " +
                          $"resumed from epochs: {string.Join(",", done.Trials.Where(t => t.ResumedFromEpoch > 0).Select(t => $"{t.Number}@{t.ResumedFromEpoch}"))}");
+        foreach (var t in done.Trials.Where(t => t.Attempt > 1 || logs[t.Number].Redone(Epochs) != 0))
+            output.WriteLine($"[{server}]   trial {t.Number}: attempt {t.Attempt}, epochs [{string.Join(",", t.Epochs.Select(e => e.Epoch))}], " +
+                             $"run log {string.Join(" ", logs[t.Number].Lines.Select(l => $"{l.Event[0]}{l.Epoch}/{l.Pid % 1000}"))}");
     }
 
     private sealed record KillRecord(SiloProcess Silo, IReadOnlyList<int> Interrupted, TimeSpan DetectedAfter);
