@@ -90,6 +90,11 @@ public static class TuningSiloHost
     /// <summary>Failure detection, Kubernetes hosting and TLS: the keys that matter once silos run on several hosts.</summary>
     private static void ConfigureMembership(ISiloBuilder silo, SiloSettings settings)
     {
+        // The default directory forgets the entries a dead silo held, so a trial still training on a live silo could
+        // get a second activation (and a second run). The distributed directory recovers them.
+#pragma warning disable ORLEANSEXP003
+        if (settings.Clustering != ClusteringKind.Localhost) silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             if (settings.ProbeTimeout is { } probe)

@@ -12,6 +12,8 @@ namespace DeiT.Tuning.Cluster.Tests.Harness;
 /// </summary>
 public sealed class TuningCluster : IAsyncDisposable
 {
+    public const string ServiceId = "deit-cluster-tests";
+
     private readonly List<SiloProcess> _silos = [];
     private readonly List<IHost> _clients = [];
 
@@ -37,7 +39,7 @@ public sealed class TuningCluster : IAsyncDisposable
         var settings = new Dictionary<string, string>
         {
             ["ClusterId"] = ClusterId,
-            ["ServiceId"] = "deit-cluster-tests",
+            ["ServiceId"] = ServiceId,
             ["Devices"] = "cpu:2x1",
             ["CheckpointRoot"] = CheckpointRoot,
             ["DataRoot"] = DataRoot,
@@ -71,7 +73,7 @@ public sealed class TuningCluster : IAsyncDisposable
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = ClusterId;
-                o.ServiceId = "deit-cluster-tests";
+                o.ServiceId = ServiceId;
             });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
             Server.ConfigureClient(client);
