@@ -24,7 +24,7 @@ public sealed class Cli(TuningCluster cluster)
             WorkingDirectory = cluster.Folder,
         };
         start.Environment["DEIT_TUNE_ClusterId"] = cluster.ClusterId;
-        start.Environment["DEIT_TUNE_ServiceId"] = TuningCluster.ServiceId;
+        start.Environment["DEIT_TUNE_ServiceId"] = cluster.ServiceId;
         return Process.Start(start)!;
     }
 

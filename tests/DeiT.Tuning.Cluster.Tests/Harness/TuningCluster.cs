@@ -12,15 +12,16 @@ namespace DeiT.Tuning.Cluster.Tests.Harness;
 /// </summary>
 public sealed class TuningCluster : IAsyncDisposable
 {
-    public const string ServiceId = "deit-cluster-tests";
+    public const string DefaultServiceId = "deit-cluster-tests";
 
     private readonly List<SiloProcess> _silos = [];
     private readonly List<IHost> _clients = [];
 
-    public TuningCluster(IStorageServer server, string clusterId)
+    public TuningCluster(IStorageServer server, string clusterId, string serviceId = DefaultServiceId)
     {
         Server = server;
         ClusterId = clusterId;
+        ServiceId = serviceId;
         Folder = Directory.CreateTempSubdirectory($"deit-{clusterId}-").FullName;
         Directory.CreateDirectory(CheckpointRoot);
         Directory.CreateDirectory(DataRoot);
@@ -28,6 +29,8 @@ public sealed class TuningCluster : IAsyncDisposable
 
     public IStorageServer Server { get; }
     public string ClusterId { get; }
+    /// <summary>Grain state is keyed by service id: clusters sharing one storage server need their own.</summary>
+    public string ServiceId { get; }
     public string Folder { get; }
     public string CheckpointRoot => Path.Combine(Folder, "checkpoints");
     public string DataRoot => Path.Combine(Folder, "data");
