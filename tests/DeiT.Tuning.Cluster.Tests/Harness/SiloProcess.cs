@@ -21,6 +21,7 @@ public sealed partial class SiloProcess(string name, IReadOnlyList<string> argum
     /// <summary>Orleans' parsable address of the running incarnation (127.0.0.1:PORT@GENERATION), once it announced its devices.</summary>
     public string? Address { get; private set; }
     public bool IsRunning => _process is { HasExited: false };
+    public int? Pid => _process?.Id;
     public string LogPath => Path.Combine(logFolder, $"{Name}.log");
 
     public IReadOnlyList<string> FullArguments =>

@@ -123,6 +123,7 @@ public sealed class TuningCluster : IAsyncDisposable
             client.Dispose();
         }
         foreach (var silo in _silos) silo.Dispose();
+        if (Environment.GetEnvironmentVariable("DEIT_KEEP_CLUSTER_LOGS") == "1") return; // for post-mortems
         try
         {
             Directory.Delete(Folder, recursive: true);
