@@ -12,7 +12,8 @@ public static class StudyViews
         value is { } v ? v.ToString("G5", CultureInfo.InvariantCulture) : "-";
 
     public static string Params(TrialRecord trial) =>
-        string.Join(" ", trial.Params.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        string.Join(" ", trial.Params.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => $"{p.Key}={p.Value.Choice ?? p.Value.Number.ToString("G3", CultureInfo.InvariantCulture)}"));
 
     public static string State(TrialRecord trial) => trial.Status switch
     {

@@ -104,6 +104,7 @@ public sealed class TuningConnection : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables("DEIT_TUNE_").Build();
         QuietLogging(builder);
+        builder.Services.AddSingleton<IClientConnectionRetryFilter, GiveUpRetryFilter>();
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -164,7 +165,7 @@ public sealed class TuningConnection : IAsyncDisposable
     }
 
     /// <summary>The folder's silo: the same configuration keys as `silo` (appsettings.json, DEIT_TUNE_*), on free ports.</summary>
-    public static SiloSettings EmbeddedSettings(string folder, bool keepStudiesRunning, string[]? args = null)
+    private static SiloSettings EmbeddedSettings(string folder, bool keepStudiesRunning, string[]? args = null)
     {
         var configuration = new ConfigurationBuilder().SetBasePath(folder);
         TuningSiloHost.AddSources(configuration, args ?? []);
@@ -218,5 +219,6 @@ public sealed class TuningConnection : IAsyncDisposable
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // start failures become CLI errors
     }
 }

@@ -24,6 +24,7 @@ public sealed record DeviceSlot([property: Id(0)] string Device, [property: Id(1
 [GenerateSerializer, Immutable, Alias("deit.DeviceInventory")]
 public sealed record DeviceInventory
 {
+    /// <summary>Devices of the silos that are active members now.</summary>
     [Id(0)] public IReadOnlyDictionary<string, IReadOnlyList<DeviceSlot>> Silos { get; init; } = new Dictionary<string, IReadOnlyList<DeviceSlot>>();
     [Id(1)] public IReadOnlyList<DeviceLease> Active { get; init; } = Array.Empty<DeviceLease>();
     /// <summary>Every lease ever granted (released ones carry ReleasedAt).</summary>

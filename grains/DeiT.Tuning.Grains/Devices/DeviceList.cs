@@ -5,7 +5,7 @@ namespace DeiT.Tuning.Grains.Devices;
 
 /// <summary>
 /// Parses the Devices setting: "cpu:2x1" (2 CPU slots of 1 thread each), "cpu" (one slot, 1 thread),
-/// "cuda:0,cuda:1" (one slot per GPU); parts can be mixed with commas.
+/// "cuda:0,cuda:1" (one slot per GPU); parts can be mixed with commas. "none": a silo that trains nothing.
 /// </summary>
 public static class DeviceList
 {
@@ -13,6 +13,7 @@ public static class DeviceList
     {
         if (string.IsNullOrWhiteSpace(text))
             throw new FormatException($"the device list is empty: use e.g. \"cpu:2x1\" (2 CPU slots, 1 thread each) or \"cuda:0,cuda:1\"");
+        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
         var slots = new List<DeviceSlot>();
         var cpuIndex = 0;
         foreach (var raw in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

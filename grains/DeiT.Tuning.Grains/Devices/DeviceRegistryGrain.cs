@@ -47,7 +47,7 @@ public sealed class DeviceRegistryGrain(
         }
         var candidates =
             from silo in S.Silos
-            where membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo.Key)) == SiloStatus.Active
+            where IsActive(silo.Key)
             let busy = S.Active.Where(l => l.Silo == silo.Key).Select(l => l.Device).ToHashSet()
             let free = silo.Value.Devices.Where(d => !busy.Contains(d.Device)).ToList()
             where free.Count > 0
@@ -83,11 +83,13 @@ public sealed class DeviceRegistryGrain(
         if (ForgetDeadSilos()) _ = state.WriteStateAsync();
         return Task.FromResult(new DeviceInventory
         {
-            Silos = S.Silos.ToDictionary(s => s.Key, s => s.Value.Devices),
+            Silos = S.Silos.Where(s => IsActive(s.Key)).ToDictionary(s => s.Key, s => s.Value.Devices),
             Active = S.Active.ToList(),
             History = S.History.Concat(S.Active).ToList(),
         });
     }
+
+    private bool IsActive(string silo) => membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) == SiloStatus.Active;
 
     private void Retire(DeviceLease lease)
     {

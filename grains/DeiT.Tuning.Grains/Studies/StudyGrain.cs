@@ -78,6 +78,8 @@ public sealed class StudyGrain(
     {
         _ = Spec;
         if (S.State is StudyState.Finished && LaunchedTrials() >= Spec.Trials && RunningTrials().Count == 0) return Snapshot();
+        if (Spec.Runner.Kind != RunnerKind.AskTell && (await Registry.GetInventory()).Silos.Values.Sum(d => d.Count) == 0)
+            throw new InvalidOperationException("no silo in the cluster offers a device: start silos with Devices=cpu:NxT or cuda:0,… (see `deit-tune silo --help`)");
         if (S.State is not StudyState.Running)
         {
             S.State = StudyState.Running;

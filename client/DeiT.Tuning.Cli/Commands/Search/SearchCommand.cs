@@ -112,7 +112,15 @@ public static class SearchCommand
     private static async Task<int> RunAndFollow(ParseResult result, TuningConnection connection, IStudyGrain study, CancellationToken cancellationToken)
     {
         var json = result.GetValue(GlobalOptions.Json);
-        var started = await study.Run();
+        StudySnapshot started;
+        try
+        {
+            started = await study.Run();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliException(e.Message, 3);
+        }
         Console.Error.WriteLine($"study {started.Spec.Name} running on {connection.Where}: {started.Trials.Count}/{started.Spec.Trials} trials so far, up to {started.Spec.Parallel} at once");
         if (result.GetValue(Detach))
         {

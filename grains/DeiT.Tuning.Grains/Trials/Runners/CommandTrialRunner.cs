@@ -6,6 +6,7 @@ namespace DeiT.Tuning.Grains.Trials.Runners;
 /// <summary>
 /// Runs the study's argv template as a child process (no shell), reads its epoch lines from stdout and kills it
 /// when the study answers Stop or the silo shuts down. A non-zero exit is a failure carrying stderr's last lines.
+/// It runs in the silo's DataRoot.
 /// </summary>
 public sealed class CommandTrialRunner : ITrialRunner
 {
@@ -27,7 +28,8 @@ public sealed class CommandTrialRunner : ITrialRunner
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = context.CheckpointDirectory,
+            // Relative paths in the command resolve against the silo's DataRoot; {checkpoint_dir} names the trial's folder.
+            WorkingDirectory = Path.GetFullPath(context.DataRoot),
         };
         if (ParentDeathSignal.Wrapper is not null) foreach (var arg in ParentDeathSignal.WrapperArguments) start.ArgumentList.Add(arg);
         foreach (var arg in ParentDeathSignal.Wrapper is null ? argv.Skip(1) : argv) start.ArgumentList.Add(arg);

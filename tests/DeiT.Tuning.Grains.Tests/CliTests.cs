@@ -1,0 +1,92 @@
+using System.Text.Json;
+
+namespace DeiT.Tuning.Grains.Tests;
+
+/// <summary>
+/// The deit-tune commands as separate processes in a scratch folder (embedded silo, SQLite under ./.deit-tune/):
+/// a search that runs to its budget, the read commands, ask/tell, and every error path with a clear message and a
+/// non-zero exit that leaves the stored study as it was.
+/// </summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly CliRunner _cli = new(Directory.CreateTempSubdirectory("deit-tune-cli-").FullName);
+    private readonly Dictionary<string, string> _commands = new() { ["DEIT_TUNE_AllowExternalCommands"] = "true", ["DEIT_TUNE_Devices"] = "cpu:2x1" };
+
+    [Fact]
+    public void Search_then_reads_then_error_paths_leave_the_study_intact()
+    {
+        File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"), "parameters:\n  x: {type: float, low: 0.0, high: 1.0}\n");
+        File.WriteAllText(Path.Combine(_cli.Folder, "train.sh"),
+            "for e in $(seq 1 $2); do echo \"epoch=$e top1=$(awk -v x=$1 -v e=$e -v n=$2 'BEGIN{print x*e/n}')\"; done\n");
+        var search = _cli.Run(_commands, "search", "start", "--study", "s1", "--space", "space.yaml", "--trials", "4", "--parallel", "2",
+            "--sampler", "random", "--epochs", "2", "--command", "/bin/sh train.sh {x} {epochs}", "--json");
+        Assert.True(search.ExitCode == 0, search.Stderr);
+        using (var doc = JsonDocument.Parse(search.Stdout))
+        {
+            Assert.Equal("finished", doc.RootElement.GetProperty("status").GetProperty("state").GetString());
+            Assert.Equal(4, doc.RootElement.GetProperty("status").GetProperty("trials").GetProperty("completed").GetInt32());
+            var board = doc.RootElement.GetProperty("leaderboard").EnumerateArray().Select(t => t.GetProperty("value").GetDouble()).ToList();
+            Assert.Equal(4, board.Count);
+            Assert.Equal(board.OrderDescending(), board);
+        }
+        Assert.False(File.Exists(Path.Combine(_cli.Folder, ".deit-tune", "silo.json")), "the embedded silo's file outlived its process");
+        var before = _cli.Run("trials", "--study", "s1", "--json");
+        Assert.Equal(0, before.ExitCode);
+
+        AssertFails(_cli.Run("leaderboard", "--study", "nope"), 4, "--study nope: no such study");
+        File.WriteAllText(Path.Combine(_cli.Folder, "bad.yaml"), "parameters:\n  x: {type: float, low: 2, high: 1}\n");
+        AssertFails(_cli.Run("search", "start", "--study", "s1", "--space", "bad.yaml", "--command", "/bin/true"), 2, "--space bad.yaml: parameter 'x'");
+        AssertFails(_cli.Run("search", "start", "--study", "s2", "--space", "missing.yaml", "--command", "/bin/true"), 2, "missing.yaml: no such file");
+        AssertFails(_cli.Run(_commands, "search", "start", "--study", "s1", "--space", "space.yaml", "--trials", "9", "--command", "/bin/true"), 2, "already exists with other settings");
+        AssertFails(_cli.Run(new Dictionary<string, string> { ["DEIT_TUNE_Devices"] = "none" }, "search", "start", "--study", "s3", "--space", "space.yaml", "--command", "/bin/true"),
+            3, "no silo in the cluster offers a device");
+        AssertFails(_cli.Run(new Dictionary<string, string> { ["DEIT_TUNE_Devices"] = "gpu:0" }, "trials", "--study", "s1"), 2, "configuration key Devices: unknown device 'gpu:0'");
+        AssertFails(_cli.Run("--cluster", "127.0.0.1:1", "leaderboard", "--study", "s1"), 3, "cannot reach the cluster at 127.0.0.1:1");
+        AssertFails(_cli.Run("plot", "history", "--study", "s1", "--out", "plot.txt"), 2, "--out plot.txt: plots are PNG files");
+
+        var after = _cli.Run("trials", "--study", "s1", "--json");
+        Assert.Equal(before.Stdout, after.Stdout);
+
+        var csv = _cli.Run("export", "--study", "s1", "--format", "csv");
+        Assert.Equal(5, csv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(0, _cli.Run("plot", "importance", "--study", "s1", "--out", "importance.png").ExitCode);
+        Assert.True(new FileInfo(Path.Combine(_cli.Folder, "importance.png")).Length > 1000);
+    }
+
+    [Fact]
+    public void Ask_and_tell_from_the_command_line()
+    {
+        File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"), "parameters:\n  x: {type: float, low: 0.0, high: 1.0}\n");
+        AssertFails(_cli.Run("study", "ask", "--study", "at"), 4, "give --space FILE");
+        var ask = _cli.Run("study", "ask", "--study", "at", "--space", "space.yaml", "--json");
+        Assert.True(ask.ExitCode == 0, ask.Stderr);
+        using var asked = JsonDocument.Parse(ask.Stdout);
+        Assert.Equal(0, asked.RootElement.GetProperty("number").GetInt32());
+        Assert.InRange(asked.RootElement.GetProperty("params").GetProperty("x").GetDouble(), 0, 1);
+
+        Assert.Equal(0, _cli.Run("study", "tell", "--study", "at", "--trial", "0", "--value", "0.5").ExitCode);
+        AssertFails(_cli.Run("study", "tell", "--study", "at", "--trial", "0", "--value", "0.7"), 2, "already told");
+        AssertFails(_cli.Run("study", "tell", "--study", "at", "--trial", "5", "--value", "0.7"), 2, "has no trial 5");
+        var board = _cli.Run("leaderboard", "--study", "at", "--json");
+        using var doc = JsonDocument.Parse(board.Stdout);
+        Assert.Equal(0.5, doc.RootElement.GetProperty("trials")[0].GetProperty("value").GetDouble());
+    }
+
+    private static void AssertFails(CliRunner.Result result, int exitCode, string message)
+    {
+        Assert.True(result.ExitCode == exitCode, $"exit {result.ExitCode}, stderr: {result.Stderr}");
+        Assert.Contains(message, result.Stderr);
+        Assert.Empty(result.Stdout.Trim());
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_cli.Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
