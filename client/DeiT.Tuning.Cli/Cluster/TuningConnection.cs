@@ -187,8 +187,8 @@ public sealed class TuningConnection : IAsyncDisposable
             GatewayPort = built["GatewayPort"] is null ? FreePort() : settings.GatewayPort,
             Devices = built["Devices"] is null ? Grains.Devices.DeviceList.Parse($"cpu:{Environment.ProcessorCount}x1") : settings.Devices,
             WakeStudiesOnStart = keepStudiesRunning,
-            // The user's own process: datasets anywhere on this machine, unless DataRoot is set.
-            DataRoot = built["DataRoot"] is null ? Path.GetPathRoot(folder)! : settings.DataRoot,
+            // The user's own process: datasets may be anywhere on this machine.
+            ConfineDataPaths = false,
         };
     }
 

@@ -62,7 +62,7 @@ public sealed class TrialGrain(
         _stopRequested = false;
         _cancel = new CancellationTokenSource();
         var study = GrainFactory.GetGrain<IStudyGrain>(assignment.Study);
-        var context = new RunnerContext(assignment, checkpoints, options.Value.DataRoot);
+        var context = new RunnerContext(assignment, checkpoints, options.Value.DataRoot, options.Value.ConfineDataPaths);
         var token = _cancel.Token;
         _thread = new Thread(() => RunAttempt(study, context, token))
         {

@@ -53,6 +53,8 @@ public sealed record SiloSettings
     /// <summary>PKCS#12 file with the cluster certificate: silo-to-silo and client-to-silo links use mutual TLS.</summary>
     public string? TlsCertificate { get; init; }
     public string? TlsCertificatePassword { get; init; }
+    /// <summary>Refuse dataset/teacher paths outside DataRoot; off only for the CLI's own embedded silo.</summary>
+    public bool ConfineDataPaths { get; init; } = true;
 
     public static SiloSettings From(IConfiguration configuration)
     {

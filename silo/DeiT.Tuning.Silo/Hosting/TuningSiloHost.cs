@@ -78,6 +78,7 @@ public static class TuningSiloHost
         {
             Devices = settings.Devices,
             DataRoot = settings.DataRoot,
+            ConfineDataPaths = settings.ConfineDataPaths,
             CheckpointRoot = settings.CheckpointRoot,
             AllowExternalCommands = settings.AllowExternalCommands,
             HeartbeatInterval = settings.HeartbeatInterval,
