@@ -20,17 +20,21 @@ public sealed record RunLog(int Trial, IReadOnlyList<(string Event, int Epoch, i
     public int Redone(int epochs) => EpochsStarted - epochs;
 
     /// <summary>
-    /// For every process after the first: the epoch it began with, and the last epoch checkpointed before it began.
-    /// Resuming from the last checkpoint means first == checkpointed + 1.
+    /// For every process after the first: the checkpoint epoch it resumed after, the last epoch an earlier process
+    /// finished (its checkpoint was written before "done") and the last one an earlier process started. Resuming
+    /// from the last checkpoint means finished ≤ resumed ≤ started (a process can die between its checkpoint and
+    /// its "done" line).
     /// </summary>
-    public IEnumerable<(int Pid, int FirstEpoch, int Checkpointed)> Resumptions()
+    public IEnumerable<(int Pid, int Resumed, int Finished, int Started)> Resumptions()
     {
-        var checkpointed = 0;
-        var seen = new HashSet<int>();
+        int finished = 0, started = 0;
+        var first = true;
         foreach (var (e, epoch, pid) in Lines)
         {
-            if (seen.Add(pid) && seen.Count > 1) yield return (pid, epoch, checkpointed);
-            if (e == "done") checkpointed = Math.Max(checkpointed, epoch);
+            if (e == "resume" && !first) yield return (pid, epoch, finished, started);
+            if (e == "resume") first = false;
+            if (e == "done") finished = Math.Max(finished, epoch);
+            if (e == "start") started = Math.Max(started, epoch);
         }
     }
 }

@@ -4,7 +4,7 @@ namespace DeiT.Tuning.Cluster.Tests.Harness;
 
 /// <summary>
 /// The external training command of the cluster tests: argv = x, epochs, seconds per epoch, checkpoint folder.
-/// It resumes after the epoch in its checkpoint file, logs "start E PID" before and "done E PID" after each epoch
+/// It resumes after the epoch in its checkpoint file (logging "resume E PID"), logs "start E PID" before and "done E PID" after each epoch
 /// (runs.log in the checkpoint folder: the test counts redone epochs from it), reports "epoch=E top1=..." and then
 /// writes the checkpoint. A copy whose silo was killed loses its stdout and dies on its next report, before
 /// checkpointing.
@@ -15,6 +15,7 @@ public static class TrainingScript
         x=$1; epochs=$2; pause=$3; dir=$4
         e=1
         if [ -f "$dir/checkpoint" ]; then e=$(( $(cat "$dir/checkpoint") + 1 )); fi
+        echo "resume $((e - 1)) $$" >> "$dir/runs.log"
         while [ $e -le $epochs ]; do
           echo "start $e $$" >> "$dir/runs.log"
           sleep $pause
