@@ -90,7 +90,8 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         Assert.True(busy.Count > 0, $"no silo runs a trial any more ({string.Join(", ", snapshot.Trials.Select(t => $"{t.Number}:{t.Status}"))}): the study is too short for {Kills} kills");
         var victim = busy[random.Next(busy.Count)];
         var interrupted = snapshot.Trials.Where(t => !t.IsFinished && t.Silo == victim.Address).Select(t => t.Number).ToList();
-        var children = ChildCommands(victim.Pid!.Value);
+        var pid = victim.Pid!.Value;
+        var children = ChildCommands(pid);
         var clock = Stopwatch.StartNew();
         victim.Kill();
         while (await TuningCluster.IsActive(client, victim))
@@ -98,8 +99,8 @@ public sealed class SiloKillTests(ITestOutputHelper output)
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{victim.Name} still active 60 s after SIGKILL");
             await Task.Delay(100);
         }
-        output.WriteLine($"killed {victim.Name} (pid {victim.Pid}): study placed [{string.Join(",", interrupted)}] there; its trial commands: {string.Join(" ", children)}; " +
-                         $"still alive after detection: {string.Join(" ", children.Where(c => Directory.Exists($"/proc/{c.Pid}")))}");
+        output.WriteLine($"killed {victim.Name} (pid {pid}): study placed [{string.Join(",", interrupted)}] there; its trial commands: {string.Join(" ", children)}; " +
+                         $"not yet reaped after detection: {string.Join(" ", children.Where(c => Directory.Exists($"/proc/{c.Pid}")))}");
         return new KillRecord(victim, interrupted, clock.Elapsed);
     }
 
