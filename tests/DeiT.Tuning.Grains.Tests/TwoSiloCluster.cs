@@ -28,7 +28,7 @@ public class TwoSiloCluster : IAsyncLifetime
             silo.AddDeitTuning(new TuningSiloOptions
             {
                 Devices = DeviceList.Parse("cpu:2x1"),
-                DataRoot = TestPaths.RepositoryRoot,
+                DataRoot = "/", // datasets are named by absolute paths; a silo refuses paths outside its DataRoot
                 CheckpointRoot = CheckpointRoot,
                 AllowExternalCommands = AllowExternalCommands,
                 HeartbeatInterval = TimeSpan.FromSeconds(1),

@@ -131,6 +131,7 @@ public sealed class TuningConnection : IAsyncDisposable
                     client.UseStaticClustering(address.Gateways.ToArray());
                     break;
             }
+            ClientTls.Apply(client, configuration);
         });
         var host = builder.Build();
         try
@@ -189,6 +190,8 @@ public sealed class TuningConnection : IAsyncDisposable
             GatewayPort = built["GatewayPort"] is null ? FreePort() : settings.GatewayPort,
             Devices = built["Devices"] is null ? Grains.Devices.DeviceList.Parse($"cpu:{Environment.ProcessorCount}x1") : settings.Devices,
             WakeStudiesOnStart = keepStudiesRunning,
+            // The user's own process: datasets may be anywhere on this machine.
+            ConfineDataPaths = false,
         };
     }
 

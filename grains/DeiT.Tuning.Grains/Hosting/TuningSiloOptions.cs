@@ -8,6 +8,8 @@ public sealed class TuningSiloOptions
     public IReadOnlyList<DeviceSlot> Devices { get; set; } = new[] { new DeviceSlot("cpu:0", 1) };
     /// <summary>Relative dataset roots resolve against this folder.</summary>
     public string DataRoot { get; set; } = ".";
+    /// <summary>Refuse dataset and teacher paths that resolve outside DataRoot (clients must not pick arbitrary files).</summary>
+    public bool ConfineDataPaths { get; set; } = true;
     /// <summary>Every checkpoint lives under this folder (shared by the hosts in a cluster).</summary>
     public string CheckpointRoot { get; set; } = ".deit-tune/checkpoints";
     public bool AllowExternalCommands { get; set; }

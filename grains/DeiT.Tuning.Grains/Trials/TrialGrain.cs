@@ -37,7 +37,12 @@ public sealed class TrialGrain(
         if (IsRunning)
             return Task.FromResult(new TrialStartResult { Started = false, RunningAttempt = _current!.Attempt, Silo = SiloName });
         if (assignment.Lease.Silo != SiloName)
-            return Refuse($"the lease names silo {assignment.Lease.Silo} but the trial was activated on {SiloName}");
+        {
+            // Placed before this silo's membership view knew the leased silo (it just joined): let the activation go
+            // so the study's next attempt is placed afresh. The exception makes the study release the lease and retry.
+            DeactivateOnIdle();
+            throw new InvalidOperationException($"the lease names silo {assignment.Lease.Silo} but the trial was activated on {SiloName}; the study retries");
+        }
         if (assignment.Runner.Kind == Abstractions.Studies.RunnerKind.Command && !options.Value.AllowExternalCommands)
             return Refuse($"silo {SiloName} does not run external commands: set AllowExternalCommands=true in that silo's configuration");
         string checkpoints;
@@ -57,7 +62,7 @@ public sealed class TrialGrain(
         _stopRequested = false;
         _cancel = new CancellationTokenSource();
         var study = GrainFactory.GetGrain<IStudyGrain>(assignment.Study);
-        var context = new RunnerContext(assignment, checkpoints, options.Value.DataRoot);
+        var context = new RunnerContext(assignment, checkpoints, options.Value.DataRoot, options.Value.ConfineDataPaths);
         var token = _cancel.Token;
         _thread = new Thread(() => RunAttempt(study, context, token))
         {

@@ -21,6 +21,7 @@ public sealed record SiloSettings
         "ClusterId", "ServiceId", "Clustering", "ClusteringConnectionString", "Storage", "StorageConnectionString",
         "Devices", "DataRoot", "CheckpointRoot", "SiloPort", "GatewayPort", "PrimarySiloPort", "AdvertisedAddress",
         "AllowExternalCommands", "Dashboard", "DashboardPort", "HeartbeatSeconds", "WakeStudiesOnStart",
+        "ProbeTimeoutSeconds", "DeathVoteExpirationSeconds", "KubernetesHosting", "TlsCertificate", "TlsCertificatePassword",
     ];
 
     public string ClusterId { get; init; } = "deit-tune";
@@ -43,6 +44,17 @@ public sealed record SiloSettings
     public int DashboardPort { get; init; } = 8080;
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
     public bool WakeStudiesOnStart { get; init; } = true;
+    /// <summary>Membership probe period and timeout; a silo missing 3 probes is suspected (Orleans' default 5 s).</summary>
+    public TimeSpan? ProbeTimeout { get; init; }
+    /// <summary>How long a suspicion vote counts (Orleans' default 2 min); keep it above 3 probe timeouts.</summary>
+    public TimeSpan? DeathVoteExpiration { get; init; }
+    /// <summary>Run under Orleans' Kubernetes hosting: pod name/IP and cluster id from the pod, dead pods deleted.</summary>
+    public bool KubernetesHosting { get; init; }
+    /// <summary>PKCS#12 file with the cluster certificate: silo-to-silo and client-to-silo links use mutual TLS.</summary>
+    public string? TlsCertificate { get; init; }
+    public string? TlsCertificatePassword { get; init; }
+    /// <summary>Refuse dataset/teacher paths outside DataRoot; off only for the CLI's own embedded silo.</summary>
+    public bool ConfineDataPaths { get; init; } = true;
 
     public static SiloSettings From(IConfiguration configuration)
     {
@@ -71,6 +83,11 @@ public sealed record SiloSettings
                 ? double.TryParse(hb, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s) : throw Bad("HeartbeatSeconds", hb, "a positive number of seconds")
                 : d.HeartbeatInterval,
             WakeStudiesOnStart = Bool(configuration, "WakeStudiesOnStart") ?? d.WakeStudiesOnStart,
+            ProbeTimeout = Seconds(configuration, "ProbeTimeoutSeconds"),
+            DeathVoteExpiration = Seconds(configuration, "DeathVoteExpirationSeconds"),
+            KubernetesHosting = Bool(configuration, "KubernetesHosting") ?? d.KubernetesHosting,
+            TlsCertificate = Text(configuration, "TlsCertificate"),
+            TlsCertificatePassword = configuration["TlsCertificatePassword"],
         };
         settings.Validate();
         return settings;
@@ -86,6 +103,10 @@ public sealed record SiloSettings
             throw new SiloConfigurationException("GatewayPort", $"the gateway port equals SiloPort ({SiloPort}): give each its own port");
         if (Dashboard && (DashboardPort == SiloPort || DashboardPort == GatewayPort))
             throw new SiloConfigurationException("DashboardPort", $"{DashboardPort} is already the silo or gateway port");
+        if (TlsCertificate is not null && !File.Exists(TlsCertificate))
+            throw new SiloConfigurationException("TlsCertificate", $"file '{Path.GetFullPath(TlsCertificate)}' does not exist: give a PKCS#12 (.pfx) file holding the cluster certificate and its key");
+        if (ProbeTimeout is { } probe && DeathVoteExpiration is { } vote && vote <= 3 * probe)
+            throw new SiloConfigurationException("DeathVoteExpirationSeconds", $"{vote.TotalSeconds} s is not above 3 probe timeouts ({3 * probe.TotalSeconds} s): votes would expire before a dead silo could be declared dead");
         if (string.IsNullOrWhiteSpace(CheckpointRoot))
             throw new SiloConfigurationException("CheckpointRoot", "is empty: give the folder that holds trial checkpoints");
     }
@@ -104,6 +125,11 @@ public sealed record SiloSettings
         Text(c, key) is not { } v ? null
         : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536 ? p
         : throw Bad(key, v, "a TCP port between 1 and 65535");
+
+    private static TimeSpan? Seconds(IConfiguration c, string key) =>
+        Text(c, key) is not { } v ? null
+        : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 && s < 86400 ? TimeSpan.FromSeconds(s)
+        : throw Bad(key, v, "a positive number of seconds");
 
     private static T Parse<T>(string key, Func<T> parse)
     {

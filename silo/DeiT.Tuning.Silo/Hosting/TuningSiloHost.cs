@@ -78,11 +78,39 @@ public static class TuningSiloHost
         {
             Devices = settings.Devices,
             DataRoot = settings.DataRoot,
+            ConfineDataPaths = settings.ConfineDataPaths,
             CheckpointRoot = settings.CheckpointRoot,
             AllowExternalCommands = settings.AllowExternalCommands,
             HeartbeatInterval = settings.HeartbeatInterval,
             WakeStudiesOnStart = settings.WakeStudiesOnStart,
         });
+        ConfigureMembership(silo, settings);
         if (settings.Dashboard) silo.AddDashboard();
+    }
+
+    /// <summary>Failure detection, Kubernetes hosting and TLS: the keys that matter once silos run on several hosts.</summary>
+    private static void ConfigureMembership(ISiloBuilder silo, SiloSettings settings)
+    {
+        // The default directory forgets the entries a dead silo held, so a trial still training on a live silo could
+        // get a second activation (and a second run). The distributed directory recovers them.
+#pragma warning disable ORLEANSEXP003
+        if (settings.Clustering != ClusteringKind.Localhost) silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            if (settings.ProbeTimeout is { } probe)
+            {
+                o.ProbeTimeout = probe;
+                o.IAmAliveTablePublishTimeout = probe;
+                o.TableRefreshTimeout = 2 * probe;
+            }
+            if (settings.DeathVoteExpiration is { } vote) o.DeathVoteExpirationTimeout = vote;
+        });
+        if (settings.KubernetesHosting) silo.UseKubernetesHosting();
+        if (settings.TlsCertificate is { } path)
+        {
+            var certificate = ClusterTls.Load(path, settings.TlsCertificatePassword);
+            silo.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
+        }
     }
 }

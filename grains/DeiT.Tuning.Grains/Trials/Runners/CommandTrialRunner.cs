@@ -23,7 +23,7 @@ public sealed class CommandTrialRunner : ITrialRunner
         {
             return new RunnerResult(RunnerEnd.Failed, e.Message);
         }
-        var start = new ProcessStartInfo(argv[0])
+        var start = new ProcessStartInfo(ParentDeathSignal.Wrapper ?? argv[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -31,7 +31,8 @@ public sealed class CommandTrialRunner : ITrialRunner
             // Relative paths in the command resolve against the silo's DataRoot; {checkpoint_dir} names the trial's folder.
             WorkingDirectory = Path.GetFullPath(context.DataRoot),
         };
-        foreach (var arg in argv.Skip(1)) start.ArgumentList.Add(arg);
+        if (ParentDeathSignal.Wrapper is not null) foreach (var arg in ParentDeathSignal.WrapperArguments) start.ArgumentList.Add(arg);
+        foreach (var arg in ParentDeathSignal.Wrapper is null ? argv.Skip(1) : argv) start.ArgumentList.Add(arg);
         start.Environment["DEIT_TUNE_DEVICE"] = context.TorchDevice;
         start.Environment["OMP_NUM_THREADS"] = Math.Max(1, context.Threads).ToString(System.Globalization.CultureInfo.InvariantCulture);
 

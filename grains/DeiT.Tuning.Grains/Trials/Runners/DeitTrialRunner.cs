@@ -42,7 +42,7 @@ public sealed class DeitTrialRunner : ITrialRunner
             Data = new DatasetSpec
             {
                 Kind = dataset.Kind,
-                Root = Path.Combine(context.DataRoot, dataset.Root),
+                Root = DataPaths.Resolve(context.DataRoot, dataset.Root, "dataset root", context.ConfineDataPaths),
                 ValidationFraction = dataset.ValidationFraction,
                 TrainLimit = dataset.TrainLimit,
                 ValidationLimit = dataset.ValidationLimit,
@@ -50,7 +50,7 @@ public sealed class DeitTrialRunner : ITrialRunner
             },
             Recipe = recipe,
             Seed = a.Seed,
-            TeacherPath = runner.Teacher is { } teacher ? Path.Combine(context.DataRoot, teacher) : null,
+            TeacherPath = runner.Teacher is { } teacher ? DataPaths.Resolve(context.DataRoot, teacher, "teacher", context.ConfineDataPaths) : null,
             TeacherModel = runner.TeacherModel,
         };
     }

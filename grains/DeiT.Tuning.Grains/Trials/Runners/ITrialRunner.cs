@@ -9,7 +9,7 @@ public interface ITrialRunner
 }
 
 /// <summary>Where an attempt runs: its assignment, its checkpoint folder and the leased device.</summary>
-public sealed record RunnerContext(TrialAssignment Assignment, string CheckpointDirectory, string DataRoot)
+public sealed record RunnerContext(TrialAssignment Assignment, string CheckpointDirectory, string DataRoot, bool ConfineDataPaths = true)
 {
     public string TorchDevice => Devices.DeviceList.TorchDevice(Assignment.Lease.Device);
     public int Threads => Assignment.Lease.Threads;

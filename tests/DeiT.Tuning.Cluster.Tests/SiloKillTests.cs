@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using DeiT.Tuning.Abstractions.Devices;
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
+using DeiT.Tuning.Cluster.Tests.Harness;
+using Xunit.Abstractions;
+
+namespace DeiT.Tuning.Cluster.Tests;
+
+/// <summary>
+/// 3 silo processes × 2 CPU slots run a 12-trial study of 1.5-second-per-epoch commands; a silo hosting trials is
+/// SIGKILLed three times at random moments and restarted once the cluster declared it dead.
+/// </summary>
+public sealed class SiloKillTests(ITestOutputHelper output)
+{
+    private const int Trials = 12;
+    private const int Epochs = 10;
+    private const int Kills = 3;
+
+    public static TheoryData<string> Servers => ["redis", "postgres"];
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public async Task Study_survives_three_kill_9s_with_each_trial_recorded_once_and_at_most_one_epoch_lost_per_kill(string server)
+    {
+        using IStorageServer storage = server == "redis" ? new RedisServer() : new PostgresServer();
+        await using var cluster = new TuningCluster(storage, $"kill-{server}");
+        var silos = Enumerable.Range(0, 3).Select(_ => cluster.AddSilo()).ToArray();
+        await TuningCluster.StartAll(silos);
+        var client = await cluster.Connect();
+
+        var study = client.GetGrain<IStudyGrain>("kills");
+        await study.Create(TrainingScript.Spec("kills", cluster.Folder, Trials, parallel: 6, Epochs, secondsPerEpoch: 1.5));
+        await study.Run();
+
+        var random = new Random(Environment.TickCount);
+        var kills = new List<KillRecord>();
+        for (var k = 0; k < Kills; k++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1 + 2 * random.NextDouble()));
+            var kill = await KillSiloWithRunningTrials(client, study, silos, random);
+            kills.Add(kill);
+            await Task.Delay(TimeSpan.FromSeconds(1)); // "after a while"
+            kill.Silo.Start();
+            await kill.Silo.WaitReady();
+        }
+
+        var done = await TuningCluster.WaitSettled(study, TimeSpan.FromMinutes(3));
+        var inventory = await Calls.Retry(client.GetGrain<IDeviceRegistryGrain>(IDeviceRegistryGrain.Key).GetInventory);
+        var logs = done.Trials.Select(t => RunLog.Read(cluster.CheckpointRoot, "kills", t.Number)).ToList();
+        Report(server, kills, done, logs);
+
+        Assert.Equal(StudyState.Finished, done.State);
+        Assert.Equal(Enumerable.Range(0, Trials), done.Trials.Select(t => t.Number));
+        Assert.All(done.Trials, t =>
+        {
+            Assert.Equal(TrialStatus.Completed, t.Status);
+            // Each epoch recorded at most once, in order, up to the last. An epoch whose report was still in flight
+            // when its silo died is checkpointed but missing from the record: at most one per kill that hit the trial.
+            var recorded = t.Epochs.Select(e => e.Epoch).ToList();
+            Assert.Equal(recorded.Order().Distinct(), recorded);
+            Assert.Equal(Epochs, recorded[^1]);
+            Assert.InRange(Epochs - recorded.Count, 0, kills.Count(k => k.Interrupted.Contains(t.Number)));
+        });
+        Assert.All(kills, k => Assert.NotEmpty(k.Interrupted));
+        foreach (var kill in kills)
+            foreach (var number in kill.Interrupted)
+            {
+                var trial = done.Trials[number];
+                Assert.True(trial.Attempt > 1, $"trial {number} was on killed {kill.Silo.Name} but never re-dispatched");
+            }
+        foreach (var log in logs)
+        {
+            // Resumed from the last checkpoint, never from epoch 0 once one was written.
+            Assert.All(log.Resumptions(), r => Assert.InRange(r.Resumed, r.Finished, r.Started));
+            // Each kill costs an interrupted trial at most the epoch in flight.
+            var killsHittingIt = kills.Count(k => k.Interrupted.Contains(log.Trial));
+            Assert.InRange(log.Redone(Epochs), 0, killsHittingIt);
+        }
+        Assert.Contains(done.Trials, t => t.ResumedFromEpoch > 0);
+        Assert.DoesNotContain(inventory.Active, l => l.TrialKey.StartsWith("kills/", StringComparison.Ordinal));
+        LeaseChecks.NoDeviceSharedAtOnce(done.Leases);
+        LeaseChecks.NoDeviceSharedAtOnce(inventory.History);
+    }
+
+    private async Task<KillRecord> KillSiloWithRunningTrials(IClusterClient client, IStudyGrain study, SiloProcess[] silos, Random random)
+    {
+        var snapshot = await Calls.Retry(study.GetSnapshot) ?? throw new InvalidOperationException("study vanished");
+        var busy = silos.Where(s => snapshot.Trials.Any(t => !t.IsFinished && t.Silo == s.Address)).ToList();
+        Assert.True(busy.Count > 0, $"no silo runs a trial any more ({string.Join(", ", snapshot.Trials.Select(t => $"{t.Number}:{t.Status}"))}): the study is too short for {Kills} kills");
+        var victim = busy[random.Next(busy.Count)];
+        var interrupted = snapshot.Trials.Where(t => !t.IsFinished && t.Silo == victim.Address).Select(t => t.Number).ToList();
+        var pid = victim.Pid!.Value;
+        var children = ChildCommands(pid);
+        var clock = Stopwatch.StartNew();
+        victim.Kill();
+        while (await TuningCluster.IsActive(client, victim))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{victim.Name} still active 60 s after SIGKILL");
+            await Task.Delay(100);
+        }
+        output.WriteLine($"killed {victim.Name} (pid {pid}): study placed [{string.Join(",", interrupted)}] there; its trial commands: {string.Join(" ", children)}; " +
+                         $"not yet reaped after detection: {string.Join(" ", children.Where(c => Directory.Exists($"/proc/{c.Pid}")))}");
+        return new KillRecord(victim, interrupted, clock.Elapsed);
+    }
+
+    /// <summary>The training commands (pid, checkpoint folder) this process started, from /proc.</summary>
+    private static List<(int Pid, string Folder)> ChildCommands(int parent) =>
+        Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => int.TryParse(d, out _)).Select(int.Parse!)
+            .Select(pid =>
+            {
+                try
+                {
+                    var ppid = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("PPid:")).Split('\t', ' ').Last();
+                    return ppid == parent.ToString() ? (pid, Path.GetFileName(File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries).Last())) : (0, "");
+                }
+                catch (IOException)
+                {
+                    return (0, "");
+                }
+            }).Where(c => c.Item1 != 0).ToList();
+
+    private void Report(string server, List<KillRecord> kills, StudySnapshot done, List<RunLog> logs)
+    {
+        output.WriteLine($"[{server}] kills survived: {kills.Count}; trials recorded: {done.Trials.Count} ({done.Trials.Count(t => t.Status == TrialStatus.Completed)} completed)");
+        foreach (var k in kills)
+            output.WriteLine($"[{server}] killed {k.Silo.Name} with trials [{string.Join(",", k.Interrupted)}]; declared dead after {k.DetectedAfter.TotalSeconds:F1} s; " +
+                             $"epochs redone by those trials: {string.Join(",", k.Interrupted.Select(n => logs[n].Redone(Epochs)))}");
+        output.WriteLine($"[{server}] epochs redone in all: {logs.Sum(l => l.Redone(Epochs))}; epoch reports lost in flight: {done.Trials.Sum(t => Epochs - t.Epochs.Count)}; attempts: {done.Trials.Sum(t => t.Attempt)}; " +
+                         $"resumed from epochs: {string.Join(",", done.Trials.Where(t => t.ResumedFromEpoch > 0).Select(t => $"{t.Number}@{t.ResumedFromEpoch}"))}");
+        foreach (var t in done.Trials.Where(t => t.Attempt > 1 || logs[t.Number].Redone(Epochs) != 0))
+            output.WriteLine($"[{server}]   trial {t.Number}: attempt {t.Attempt}, epochs [{string.Join(",", t.Epochs.Select(e => e.Epoch))}], " +
+                             $"run log {string.Join(" ", logs[t.Number].Lines.Select(l => $"{l.Event[0]}{l.Epoch}/{l.Pid % 1000}"))}");
+    }
+
+    private sealed record KillRecord(SiloProcess Silo, IReadOnlyList<int> Interrupted, TimeSpan DetectedAfter);
+}
