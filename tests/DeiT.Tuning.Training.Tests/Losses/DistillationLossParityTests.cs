@@ -8,10 +8,8 @@ using static TorchSharp.torch;
 namespace DeiT.Tuning.Training.Tests.Losses;
 
 /// <summary>The three losses and the gradient of every parameter against the PyTorch reference.</summary>
-public sealed class DistillationLossParityTests(ITestOutputHelper output) : IClassFixture<ParityFixture>
+public sealed class DistillationLossParityTests(ITestOutputHelper output, ParityFixture fixture) : IClassFixture<ParityFixture>
 {
-    readonly ParityFixture fixture = new();
-
     [Fact]
     public void MixedTargetBuiltHereIsTheFixturesTarget() =>
         TensorAssert.Close(fixture.MixedTarget(), fixture.Expected["mixup_target"], "mixup_target");

@@ -7,10 +7,8 @@ using static TorchSharp.torch;
 
 namespace DeiT.Tuning.Training.Tests.Models;
 
-public sealed class DropPathTests : IClassFixture<ParityFixture>
+public sealed class DropPathTests(ParityFixture fixture) : IClassFixture<ParityFixture>
 {
-    readonly ParityFixture fixture = new();
-
     [Fact]
     public void RatesAreTheReferencesLinspace()
     {

@@ -7,10 +7,8 @@ using static TorchSharp.torch;
 namespace DeiT.Tuning.Training.Tests.Models;
 
 /// <summary>The DeiT forward against the PyTorch reference (../shared/fixtures/deit-parity).</summary>
-public sealed class ParityTests(ITestOutputHelper output) : IClassFixture<ParityFixture>
+public sealed class ParityTests(ITestOutputHelper output, ParityFixture fixture) : IClassFixture<ParityFixture>
 {
-    readonly ParityFixture fixture = new();
-
     [Fact]
     public void EvaluationLogitsAreTheMeanOfBothHeadsAsTheReference()
     {

@@ -7,10 +7,8 @@ using static TorchSharp.torch;
 
 namespace DeiT.Tuning.Training.Tests.Optim;
 
-public sealed class AdamWParityTests(ITestOutputHelper output) : IClassFixture<ParityFixture>
+public sealed class AdamWParityTests(ITestOutputHelper output, ParityFixture fixture) : IClassFixture<ParityFixture>
 {
-    readonly ParityFixture fixture = new();
-
     [Fact]
     public void OneStepFromTheHardMixupGradientsEqualsTheReference()
     {

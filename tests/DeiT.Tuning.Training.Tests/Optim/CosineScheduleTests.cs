@@ -3,10 +3,8 @@ using DeiT.Tuning.Training.Tests.Support;
 
 namespace DeiT.Tuning.Training.Tests.Optim;
 
-public sealed class CosineScheduleTests : IClassFixture<ParityFixture>
+public sealed class CosineScheduleTests(ParityFixture fixture) : IClassFixture<ParityFixture>
 {
-    readonly ParityFixture fixture = new();
-
     [Fact]
     public void PerEpochLearningRatesEqualTimmsCosineSchedulerWithWarmup()
     {
