@@ -20,8 +20,14 @@ public interface IStudyGrain : IGrainWithStringKey
     Task<TrialRecord> Ask();
     Task<TrialRecord> Tell(int number, TrialStatus status, double? value, string? reason);
 
+    /// <summary>Activates the study so a running one carries on (one-way: a starting silo never waits on it).</summary>
+    [OneWay]
+    Task Wake();
+
     // Called by trial grains.
     Task<EpochVerdict> ReportEpoch(int number, int attempt, EpochMetrics metrics);
+    /// <summary>Epochs an earlier attempt journaled whose reports may have been lost with its silo; missing ones are added.</summary>
+    Task RecoverEpochs(int number, int attempt, IReadOnlyList<EpochMetrics> journaled);
     /// <summary>One-way, so a trial's heartbeat timer never waits on a study that is calling that trial.</summary>
     [OneWay]
     Task Heartbeat(int number, int attempt);

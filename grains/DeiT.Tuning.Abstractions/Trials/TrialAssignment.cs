@@ -16,6 +16,7 @@ public sealed record TrialAssignment
     [Id(7)] public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     public string TrialKey => TrialKeys.Of(Study, Number);
+    public string AttemptKey => TrialKeys.OfAttempt(Study, Number, Attempt);
 }
 
 /// <summary>How a trial attempt ended, as the trial grain reports it to the study.</summary>
@@ -34,4 +35,6 @@ public enum EpochVerdict { Continue, Stop }
 public static class TrialKeys
 {
     public static string Of(string study, int number) => $"{study}/{number}";
+    /// <summary>The trial grain of one attempt: a fresh identity per attempt is placed afresh on its leased silo.</summary>
+    public static string OfAttempt(string study, int number, int attempt) => $"{study}/{number}/{attempt}";
 }

@@ -18,12 +18,9 @@ public sealed class StudyCatalogGrain(
 
     public Task<IReadOnlyList<string>> List() => Task.FromResult<IReadOnlyList<string>>(state.State.Studies.ToList());
 
-    public async Task WakeRunningStudies()
+    public Task WakeRunningStudies()
     {
-        foreach (var name in state.State.Studies)
-        {
-            var study = GrainFactory.GetGrain<IStudyGrain>(name);
-            if (await study.GetSnapshot() is { State: StudyState.Running }) await study.Run(); // a stopping study carries on from its activation
-        }
+        foreach (var name in state.State.Studies) GrainFactory.GetGrain<IStudyGrain>(name).Wake();
+        return Task.CompletedTask;
     }
 }

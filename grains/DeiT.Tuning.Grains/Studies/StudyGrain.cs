@@ -33,6 +33,8 @@ public sealed class StudyGrain(
     private ISampler? _sampler;
     private IPruner? _pruner;
     private IGrainTimer? _watchdog;
+    /// <summary>Heartbeats sent while this activation did not exist went nowhere: silence counts from here at the earliest.</summary>
+    private DateTimeOffset _listeningSince = DateTimeOffset.UtcNow;
 
     private StudyGrainState S => state.State;
     private StudySpec Spec => S.Spec ?? throw new KeyNotFoundException($"study '{this.GetPrimaryKeyString()}' does not exist: create it with `deit-tune search start --study {this.GetPrimaryKeyString()}`");
@@ -40,6 +42,7 @@ public sealed class StudyGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _listeningSince = DateTimeOffset.UtcNow;
         if (S.Spec is null) return Task.CompletedTask;
         LoadAlgorithms(S.Spec);
         // Reactivated elsewhere mid-study (its silo died): carry on, unless this is a short-lived read-only silo.
@@ -90,8 +93,14 @@ public sealed class StudyGrain(
             await state.WriteStateAsync();
         }
         EnsureWatchdog();
-        await Tick();
+        await TickLogged();
         return Snapshot();
+    }
+
+    public Task Wake()
+    {
+        if (S.Spec is not null && S.State is StudyState.Running or StudyState.Stopping) EnsureWatchdog();
+        return Task.CompletedTask;
     }
 
     public async Task<StudySnapshot> Stop()
@@ -114,7 +123,7 @@ public sealed class StudyGrain(
                     continue;
                 }
                 S.Interrupting.Add(trial.Number);
-                await GrainFactory.GetGrain<ITrialGrain>(TrialKeys.Of(Spec.Name, trial.Number)).Stop("the study was stopped");
+                await GrainFactory.GetGrain<ITrialGrain>(TrialKeys.OfAttempt(Spec.Name, trial.Number, trial.Attempt)).Stop("the study was stopped");
             }
             await state.WriteStateAsync();
             await SettleIfIdle();
@@ -201,6 +210,24 @@ public sealed class StudyGrain(
         return verdict;
     }
 
+    public async Task RecoverEpochs(int number, int attempt, IReadOnlyList<EpochMetrics> journaled)
+    {
+        if (S.Spec is null || IndexOf(number) is not { } index) return;
+        var record = S.Trials[index];
+        if (record.IsFinished || record.Attempt != attempt) return;
+        var known = record.Epochs.Select(e => e.Epoch).ToHashSet();
+        var missing = journaled.Where(e => e.Epoch >= 1 && e.Epoch <= Spec.Runner.Epochs && !known.Contains(e.Epoch)).ToList();
+        if (missing.Count == 0) return;
+        var epochs = record.Epochs.Concat(missing).OrderBy(e => e.Epoch).ToList();
+        logger.LogInformation("trial {Trial}: epochs {Epochs} recovered from its journal (their reports were lost with a silo)",
+            number, string.Join(",", missing.Select(e => e.Epoch)));
+        record = record with { Epochs = epochs, LastHeartbeat = DateTimeOffset.UtcNow, Value = BestValue(epochs) };
+        if (missing.FirstOrDefault(e => !double.IsFinite(e.Metric(Spec.Metric))) is { } bad)
+            record = Finish(record, TrialStatus.Failed, $"{Spec.Metric} is {bad.Metric(Spec.Metric).ToString(CultureInfo.InvariantCulture)} at epoch {bad.Epoch}") with { Value = null };
+        S.Trials[index] = record;
+        await state.WriteStateAsync();
+    }
+
     public Task Heartbeat(int number, int attempt)
     {
         if (S.Spec is not null && IndexOf(number) is { } index && S.Trials[index] is { IsFinished: false } record && record.Attempt == attempt)
@@ -232,7 +259,20 @@ public sealed class StudyGrain(
             S.Trials[index] = record;
         }
         await state.WriteStateAsync();
-        await Tick();
+        await TickLogged();
+    }
+
+    /// <summary>A tick whose failure (a registry or trial unreachable for now) is the watchdog's to retry, not the caller's.</summary>
+    private async Task TickLogged()
+    {
+        try
+        {
+            await Tick();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "study {Study}: tick failed; the watchdog retries", Spec.Name);
+        }
     }
 
     /// <summary>One step of the tuner: time budget, lost trials, new trials, and the end of the study.</summary>
@@ -258,27 +298,17 @@ public sealed class StudyGrain(
             var number = S.Trials.Count;
             var lease = await Registry.Acquire(TrialKeys.Of(Spec.Name, number), 1, Spec.Runner.Kind == RunnerKind.Command);
             if (lease is null) return;
-            var record = NewTrial(external: false) with { Attempt = 1 };
-            S.Trials.Add(record);
+            S.Trials.Add(NewTrial(external: false) with { Attempt = 1 });
             S.Leases.Add(lease);
-            await state.WriteStateAsync();
             await Dispatch(S.Trials.Count - 1, lease);
         }
     }
 
-    /// <summary>Trials without a device (their silo died, or `search stop` interrupted them) get a new lease and attempt.</summary>
+    /// <summary>Lost trials (see <see cref="LostTrials"/>) get a new lease and attempt; they resume from their checkpoints.</summary>
     private async Task RedispatchLostTrials()
     {
-        var now = DateTimeOffset.UtcNow;
-        var snapshot = membership.CurrentSnapshot;
-        foreach (var trial in RunningTrials().ToList())
+        foreach (var trial in await LostTrials())
         {
-            var lost = trial.Device is null
-                || trial.Silo is null
-                || snapshot.GetSiloStatus(SiloAddress.FromParsableString(trial.Silo)) == SiloStatus.Dead
-                || now - (trial.LastHeartbeat ?? trial.StartedAt ?? now) > Spec.HeartbeatTimeout;
-            if (!lost) continue;
-            var index = IndexOf(trial.Number)!.Value;
             var attempt = trial.Attempt + 1;
             var lease = await Registry.Acquire(TrialKeys.Of(Spec.Name, trial.Number), attempt, Spec.Runner.Kind == RunnerKind.Command);
             if (lease is null) return;
@@ -288,17 +318,76 @@ public sealed class StudyGrain(
                     trial.Number, trial.Attempt, trial.Silo, attempt);
                 await ReleaseLease(trial.Number, trial.Attempt);
             }
-            S.Trials[index] = trial with { Attempt = attempt };
+            S.Trials[trial.Number] = S.Trials[trial.Number] with { Attempt = attempt };
             S.Leases.Add(lease);
-            await state.WriteStateAsync();
-            await Dispatch(index, lease);
+            await Dispatch(trial.Number, lease);
         }
     }
 
-    /// <summary>Starts the trial grain on the leased device's silo and records where it runs.</summary>
+    /// <summary>
+    /// Trials to dispatch again: without a device (a start that did not happen, `search stop`), on a silo the cluster
+    /// declared dead, or silent past the heartbeat timeout and answering, when asked, that the attempt does not run.
+    /// Silence alone proves nothing: this grain may have been busy, or unreachable while it moved after a silo died.
+    /// </summary>
+    private async Task<List<TrialRecord>> LostTrials()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var members = membership.CurrentSnapshot;
+        var lost = new List<TrialRecord>();
+        var silent = new List<TrialRecord>();
+        foreach (var trial in RunningTrials())
+        {
+            if (trial.Device is null || trial.Silo is null || members.GetSiloStatus(SiloAddress.FromParsableString(trial.Silo)) == SiloStatus.Dead)
+                lost.Add(trial);
+            else if (now - Max(trial.LastHeartbeat ?? trial.StartedAt ?? now, _listeningSince) > Spec.HeartbeatTimeout)
+                silent.Add(trial);
+        }
+        var probes = await Task.WhenAll(silent.Select(ProbeAttempt));
+        foreach (var (trial, probe) in silent.Zip(probes))
+        {
+            if (probe is null) continue; // unreachable for now: ask again next tick
+            if (probe.Running)
+                S.Trials[trial.Number] = S.Trials[trial.Number] with { LastHeartbeat = now };
+            else
+                lost.Add(trial);
+        }
+        return lost;
+    }
+
+    private async Task<TrialProbe?> ProbeAttempt(TrialRecord trial)
+    {
+        try
+        {
+            RequestContext.Set(LeasedDevicePlacement.SiloKey, trial.Silo!);
+            return await GrainFactory.GetGrain<ITrialGrain>(TrialKeys.OfAttempt(Spec.Name, trial.Number, trial.Attempt)).Probe();
+        }
+        catch (Exception e)
+        {
+            logger.LogInformation("trial {Trial} is silent and did not answer ({Error}); asking again later", trial.Number, e.Message);
+            return null;
+        }
+        finally
+        {
+            RequestContext.Remove(LeasedDevicePlacement.SiloKey);
+        }
+    }
+
+    /// <summary>
+    /// Starts the current attempt on the leased device's silo. Where it goes is recorded first: a study that dies
+    /// mid-call, or a call whose answer is lost, leaves a record the watchdog checks by asking the trial.
+    /// </summary>
     private async Task Dispatch(int index, DeviceLease lease)
     {
-        var record = S.Trials[index];
+        var now = DateTimeOffset.UtcNow;
+        var record = S.Trials[index] with
+        {
+            Device = lease.Device, Silo = lease.Silo, LastHeartbeat = now,
+            ResumedFromEpoch = S.Trials[index].Epochs.Count == 0 ? 0 : S.Trials[index].Epochs.Max(e => e.Epoch),
+        };
+        record = record with { StartedAt = record.StartedAt ?? now };
+        S.Trials[index] = record;
+        await state.WriteStateAsync();
+
         var assignment = new TrialAssignment
         {
             Study = Spec.Name,
@@ -314,14 +403,12 @@ public sealed class StudyGrain(
         try
         {
             RequestContext.Set(LeasedDevicePlacement.SiloKey, lease.Silo);
-            result = await GrainFactory.GetGrain<ITrialGrain>(assignment.TrialKey).Start(assignment);
+            result = await GrainFactory.GetGrain<ITrialGrain>(assignment.AttemptKey).Start(assignment);
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "could not start trial {Trial}; the watchdog retries", assignment.TrialKey);
-            await ReleaseLease(record.Number, record.Attempt);
-            S.Trials[index] = record with { Device = null, Silo = null };
-            await state.WriteStateAsync();
+            logger.LogWarning("could not hear whether trial {Trial} attempt {Attempt} started on {Silo} ({Error}); the watchdog checks",
+                assignment.TrialKey, assignment.Attempt, lease.Silo, e.Message);
             return;
         }
         finally
@@ -329,25 +416,22 @@ public sealed class StudyGrain(
             RequestContext.Remove(LeasedDevicePlacement.SiloKey);
         }
 
-        if (result.Started)
+        if (result.Status == TrialStartStatus.Started)
         {
-            var resumed = record.Epochs.Count == 0 ? 0 : record.Epochs.Max(e => e.Epoch);
-            S.Trials[index] = record with
-            {
-                Device = lease.Device, Silo = lease.Silo, StartedAt = record.StartedAt ?? DateTimeOffset.UtcNow,
-                LastHeartbeat = DateTimeOffset.UtcNow, ResumedFromEpoch = resumed,
-            };
+            logger.LogInformation("trial {Trial} attempt {Attempt} runs on {Silo} {Device} from epoch {Epoch}",
+                assignment.TrialKey, assignment.Attempt, lease.Silo, lease.Device, record.ResumedFromEpoch);
+            return;
         }
-        else if (result.Refusal is not null)
+        await ReleaseLease(record.Number, record.Attempt);
+        if (result.Status == TrialStartStatus.Refused)
         {
-            await ReleaseLease(record.Number, record.Attempt);
-            S.Trials[index] = Finish(record, TrialStatus.Failed, result.Refusal);
+            S.Trials[index] = Finish(record, TrialStatus.Failed, result.Reason);
         }
         else
         {
-            // The previous attempt's activation is alive after all: keep it, give the new lease back.
-            await ReleaseLease(record.Number, record.Attempt);
-            S.Trials[index] = record with { Attempt = result.RunningAttempt, Silo = result.Silo, LastHeartbeat = DateTimeOffset.UtcNow };
+            logger.LogInformation("trial {Trial} attempt {Attempt} not started ({Status}: {Reason}); leasing again",
+                assignment.TrialKey, assignment.Attempt, result.Status, result.Reason);
+            S.Trials[index] = record with { Device = null, Silo = null };
         }
         await state.WriteStateAsync();
     }
@@ -387,7 +471,7 @@ public sealed class StudyGrain(
     {
         if (_watchdog is not null) return;
         var period = TimeSpan.FromTicks(Math.Min(WatchdogPeriodMax.Ticks, Spec.HeartbeatTimeout.Ticks / 3));
-        _watchdog = this.RegisterGrainTimer(_ => Tick(), new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        _watchdog = this.RegisterGrainTimer(_ => TickLogged(), new GrainTimerCreationOptions(period, period) { KeepAlive = true });
     }
 
     private TrialRecord NewTrial(bool external)
@@ -424,6 +508,7 @@ public sealed class StudyGrain(
         if (S.PrunerState is not null) _pruner.LoadState(S.PrunerState);
     }
 
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
     private int? IndexOf(int number) => number >= 0 && number < S.Trials.Count ? number : null;
     private List<TrialRecord> RunningTrials() => S.Trials.Where(t => !t.IsFinished && !t.External).ToList();
     private int ActiveDeviceTrials() => S.Trials.Count(t => !t.IsFinished && !t.External && t.Device is not null);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace DeiT.Tuning.Grains.Trials;
 
 /// <summary>
-/// One trial ("study/number") on the silo owning its leased device. Start launches the runner on a dedicated
+/// One attempt of a trial ("study/number/attempt") on the silo owning its leased device. Start launches the runner on a dedicated
 /// thread and returns; that thread reports epochs and the outcome to the study grain and blocks only itself.
 /// A heartbeat timer keeps the activation alive and tells the study the attempt is still running.
 /// </summary>
@@ -22,29 +22,32 @@ public sealed class TrialGrain(
     ILogger<TrialGrain> logger) : Grain, ITrialGrain
 {
     private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DeliveryPatience = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MaxDeliveryPause = TimeSpan.FromSeconds(5);
 
     private Thread? _thread;
     private CancellationTokenSource? _cancel;
     private IGrainTimer? _heartbeat;
     private TrialAssignment? _current;
     private volatile bool _stopRequested;
+    private bool _givenUp;
 
     private string SiloName => silo.SiloAddress.ToParsableString();
     private bool IsRunning => _thread is { IsAlive: true };
 
     public Task<TrialStartResult> Start(TrialAssignment assignment)
     {
-        if (IsRunning)
-            return Task.FromResult(new TrialStartResult { Started = false, RunningAttempt = _current!.Attempt, Silo = SiloName });
+        if (_current is not null) return Result(TrialStartStatus.Started);
+        if (_givenUp) return Result(TrialStartStatus.Misplaced, "the study gave this attempt up before its start arrived");
         if (assignment.Lease.Silo != SiloName)
         {
-            // Placed before this silo's membership view knew the leased silo (it just joined): let the activation go
-            // so the study's next attempt is placed afresh. The exception makes the study release the lease and retry.
+            // Placed before this silo's membership view knew the leased silo (it just joined): the study's next attempt
+            // is another grain, placed afresh; this one goes.
             DeactivateOnIdle();
-            throw new InvalidOperationException($"the lease names silo {assignment.Lease.Silo} but the trial was activated on {SiloName}; the study retries");
+            return Result(TrialStartStatus.Misplaced, $"the lease names silo {assignment.Lease.Silo} but the trial was activated on {SiloName}");
         }
         if (assignment.Runner.Kind == Abstractions.Studies.RunnerKind.Command && !options.Value.AllowExternalCommands)
-            return Refuse($"silo {SiloName} does not run external commands: set AllowExternalCommands=true in that silo's configuration");
+            return Result(TrialStartStatus.Refused, $"silo {SiloName} does not run external commands: set AllowExternalCommands=true in that silo's configuration");
         string checkpoints;
         try
         {
@@ -53,16 +56,17 @@ public sealed class TrialGrain(
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
-            return Refuse(e.Message);
+            return Result(TrialStartStatus.Refused, e.Message);
         }
 
-        _heartbeat?.Dispose();
-        _cancel?.Dispose();
         _current = assignment;
         _stopRequested = false;
         _cancel = new CancellationTokenSource();
         var study = GrainFactory.GetGrain<IStudyGrain>(assignment.Study);
-        var context = new RunnerContext(assignment, checkpoints, options.Value.DataRoot, options.Value.ConfineDataPaths);
+        var context = new RunnerContext(assignment, checkpoints, options.Value.DataRoot, options.Value.ConfineDataPaths)
+        {
+            Journal = new EpochJournal(checkpoints),
+        };
         var token = _cancel.Token;
         _thread = new Thread(() => RunAttempt(study, context, token))
         {
@@ -72,7 +76,14 @@ public sealed class TrialGrain(
         _thread.Start();
         _heartbeat = this.RegisterGrainTimer(
             OnHeartbeat, new GrainTimerCreationOptions(assignment.HeartbeatInterval, assignment.HeartbeatInterval) { KeepAlive = true });
-        return Task.FromResult(new TrialStartResult { Started = true, RunningAttempt = assignment.Attempt, Silo = SiloName });
+        return Result(TrialStartStatus.Started);
+    }
+
+    public Task<TrialProbe> Probe()
+    {
+        // Asked before any Start: the study counts this attempt as never started, so a Start arriving late must not run it.
+        if (_current is null) _givenUp = true;
+        return Task.FromResult(new TrialProbe { Running = IsRunning, Silo = SiloName });
     }
 
     public Task Stop(string reason)
@@ -109,19 +120,22 @@ public sealed class TrialGrain(
         await GrainFactory.GetGrain<IStudyGrain>(_current.Study).Heartbeat(_current.Number, _current.Attempt);
     }
 
-    private Task<TrialStartResult> Refuse(string reason) =>
-        Task.FromResult(new TrialStartResult { Started = false, Refusal = reason, Silo = SiloName });
+    private Task<TrialStartResult> Result(TrialStartStatus status, string? reason = null) =>
+        Task.FromResult(new TrialStartResult { Status = status, Reason = reason, Silo = SiloName });
 
     /// <summary>Runs on the dedicated thread: no grain state is touched here except the volatile stop flag.</summary>
     private void RunAttempt(IStudyGrain study, RunnerContext context, CancellationToken cancellationToken)
     {
         var a = context.Assignment;
         var clock = Stopwatch.StartNew();
+        var journal = context.Journal!;
         RunnerResult result;
         try
         {
+            if (journal.Read() is { Count: > 0 } journaled)
+                Deliver(() => study.RecoverEpochs(a.Number, a.Attempt, journaled), $"recover the journaled epochs of {a.TrialKey}", cancellationToken);
             var runner = runners.For(a.Runner.Kind);
-            result = runner.Run(context, metrics => OnEpoch(study, a, metrics), cancellationToken);
+            result = runner.Run(context, metrics => OnEpoch(study, a, journal, metrics, cancellationToken), cancellationToken);
         }
         catch (Exception e)
         {
@@ -140,32 +154,40 @@ public sealed class TrialGrain(
             DeviceSeconds = clock.Elapsed.TotalSeconds,
             Interrupted = result.End == RunnerEnd.Cancelled,
         };
-        Retry(() => study.ReportOutcome(a.Number, a.Attempt, outcome), $"report the outcome of {a.TrialKey}");
+        Deliver(() => study.ReportOutcome(a.Number, a.Attempt, outcome), $"report the outcome of {a.TrialKey}", CancellationToken.None);
     }
 
-    private EpochVerdict OnEpoch(IStudyGrain study, TrialAssignment a, EpochMetrics metrics)
+    private EpochVerdict OnEpoch(IStudyGrain study, TrialAssignment a, EpochJournal journal, EpochMetrics metrics, CancellationToken cancellationToken)
     {
+        journal.Append(metrics);
         if (_stopRequested) return EpochVerdict.Stop;
         var verdict = EpochVerdict.Continue;
-        Retry(() => study.ReportEpoch(a.Number, a.Attempt, metrics).ContinueWith(t => verdict = t.Result, TaskScheduler.Default),
-            $"report epoch {metrics.Epoch} of {a.TrialKey}");
+        Deliver(async () => verdict = await study.ReportEpoch(a.Number, a.Attempt, metrics),
+            $"report epoch {metrics.Epoch} of {a.TrialKey}", cancellationToken);
         return _stopRequested ? EpochVerdict.Stop : verdict;
     }
 
-    /// <summary>Calls the study a few times; a study that stays unreachable hears of the trial through the watchdog.</summary>
-    private void Retry(Func<Task> call, string what)
+    /// <summary>
+    /// Calls the study until it answers. After its silo dies the study cannot be reached until the grain directory lets
+    /// it reactivate elsewhere (tens of seconds); the journal holds the report if the attempt is abandoned meanwhile.
+    /// </summary>
+    private void Deliver(Func<Task> call, string what, CancellationToken abandon)
     {
+        var deadline = DateTime.UtcNow + DeliveryPatience;
+        var pause = TimeSpan.FromMilliseconds(250);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 call().GetAwaiter().GetResult();
+                if (attempt > 1) logger.LogInformation("could {What} after {Attempts} tries", what, attempt);
                 return;
             }
-            catch (Exception e) when (attempt < 5)
+            catch (Exception e) when (DateTime.UtcNow < deadline && !abandon.IsCancellationRequested)
             {
-                logger.LogWarning(e, "could not {What} (try {Attempt}); retrying", what, attempt);
-                Thread.Sleep(TimeSpan.FromSeconds(attempt));
+                if (attempt == 1) logger.LogWarning("could not {What} ({Error}); retrying", what, e.Message);
+                Thread.Sleep(pause);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxDeliveryPause.Ticks));
             }
             catch (Exception e)
             {

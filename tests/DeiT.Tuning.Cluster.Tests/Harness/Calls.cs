@@ -12,7 +12,8 @@ public static class Calls
             {
                 return await call();
             }
-            catch (Exception e) when (e is OrleansException or TimeoutException && DateTime.UtcNow < deadline)
+            // A request through a gateway that just died is cancelled rather than failed.
+            catch (Exception e) when (e is OrleansException or TimeoutException or OperationCanceledException && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(250);
             }

@@ -60,6 +60,16 @@ public sealed partial class SiloProcess(string name, IReadOnlyList<string> argum
         return address;
     }
 
+    /// <summary>SIGSTOP: the process stops where it is (it can start nothing more) until it is killed.</summary>
+    public void Freeze()
+    {
+        if (_process is null) return;
+        _log?.WriteLine($"==== SIGSTOP at {DateTimeOffset.UtcNow:O}");
+        using var kill = Process.Start("kill", ["-STOP", _process.Id.ToString()]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"cannot SIGSTOP {Name} (pid {_process.Id})");
+    }
+
     public void Kill()
     {
         if (_process is null) return;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using DeiT.Tuning.Abstractions.Trials;
 
@@ -34,6 +35,7 @@ public sealed class CommandTrialRunner : ITrialRunner
         if (ParentDeathSignal.Wrapper is not null) foreach (var arg in ParentDeathSignal.WrapperArguments) start.ArgumentList.Add(arg);
         foreach (var arg in ParentDeathSignal.Wrapper is null ? argv.Skip(1) : argv) start.ArgumentList.Add(arg);
         start.Environment["DEIT_TUNE_DEVICE"] = context.TorchDevice;
+        start.Environment["DEIT_TUNE_SLOT"] = context.Assignment.Lease.Device; // the leased slot, e.g. cpu:1 or cuda:0
         start.Environment["OMP_NUM_THREADS"] = Math.Max(1, context.Threads).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var stderr = new Queue<string>();
@@ -58,10 +60,26 @@ public sealed class CommandTrialRunner : ITrialRunner
         process.BeginErrorReadLine();
         using var kill = cancellationToken.Register(() => Kill(process));
 
-        var stopped = false;
-        while (process.StandardOutput.ReadLine() is { } line)
+        // Lines are read (and journaled) as they come, independently of how long the study takes to answer: a command
+        // runs ahead of its reports while the study is unreachable, and what it printed must not die in the pipe.
+        using var reports = new BlockingCollection<EpochMetrics>();
+        process.OutputDataReceived += (_, e) =>
         {
-            if (stopped || !EpochLineParser.TryParse(line, out var metrics)) continue;
+            if (e.Data is null)
+            {
+                reports.CompleteAdding();
+                return;
+            }
+            if (!EpochLineParser.TryParse(e.Data, out var metrics)) return;
+            context.Journal?.Append(metrics);
+            reports.Add(metrics);
+        };
+        process.BeginOutputReadLine();
+
+        var stopped = false;
+        foreach (var metrics in reports.GetConsumingEnumerable())
+        {
+            if (stopped) continue;
             if (onEpoch(metrics) == EpochVerdict.Stop)
             {
                 stopped = true;

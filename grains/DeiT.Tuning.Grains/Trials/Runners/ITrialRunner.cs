@@ -11,6 +11,9 @@ public interface ITrialRunner
 /// <summary>Where an attempt runs: its assignment, its checkpoint folder and the leased device.</summary>
 public sealed record RunnerContext(TrialAssignment Assignment, string CheckpointDirectory, string DataRoot, bool ConfineDataPaths = true)
 {
+    /// <summary>Where a runner that reads reports ahead of delivering them records each one as soon as it sees it.</summary>
+    public EpochJournal? Journal { get; init; }
+
     public string TorchDevice => Devices.DeviceList.TorchDevice(Assignment.Lease.Device);
     public int Threads => Assignment.Lease.Threads;
 }
