@@ -59,6 +59,29 @@ public sealed class CommandStudyTests(TwoSiloCluster fixture) : IClassFixture<Tw
     }
 
     [Fact]
+    public async Task A_silent_trial_is_asked_before_it_is_given_up_and_keeps_its_first_attempt()
+    {
+        // Silos send heartbeats every second; a 300 ms timeout makes every running trial look silent at every tick.
+        // Only the trial's own answer ("still running") keeps the study from starting it again.
+        var study = fixture.Client.GetGrain<IStudyGrain>("cmd-silent");
+        await study.Create(Spec("cmd-silent", trials: 2, parallel: 2) with
+        {
+            HeartbeatTimeout = TimeSpan.FromMilliseconds(300),
+            Runner = Spec("x", 1, 1).Runner with { Command = ["/bin/sh", "-c", "for e in 1 2 3; do sleep 1; echo \"epoch=$e top1=$0\"; done", "{x}"] },
+        });
+        await study.Run();
+        var done = await StudyWaiting.UntilSettled(study);
+
+        Assert.All(done.Trials, t =>
+        {
+            Assert.Equal(TrialStatus.Completed, t.Status);
+            Assert.Equal(1, t.Attempt);
+            Assert.Equal([1, 2, 3], t.Epochs.Select(e => e.Epoch));
+        });
+        Assert.Equal(2, done.Leases.Count);
+    }
+
+    [Fact]
     public async Task Median_pruner_stops_trials_below_the_median_and_says_so()
     {
         var study = fixture.Client.GetGrain<IStudyGrain>("cmd-prune");

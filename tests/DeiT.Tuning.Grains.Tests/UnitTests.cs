@@ -67,6 +67,32 @@ public sealed class UnitTests
     }
 
     [Fact]
+    public void Epoch_journal_writes_a_report_once_keeps_the_latest_per_epoch_and_skips_a_torn_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("deit-journal-").FullName;
+        try
+        {
+            var journal = new EpochJournal(folder);
+            var first = new EpochMetrics { Epoch = 1, Top1 = 0.25 };
+            journal.Append(first);
+            journal.Append(first with { }); // the runner saw it, then the trial reported it
+            journal.Append(new EpochMetrics { Epoch = 2, Top1 = double.NaN });
+            journal.Append(new EpochMetrics { Epoch = 1, Top1 = 0.5 }); // epoch 1 redone by a later attempt
+            Assert.Equal(3, File.ReadAllLines(journal.Path).Length);
+            File.AppendAllText(journal.Path, "{\"Epoch\":3,\"To"); // the process died mid-write
+
+            var read = new EpochJournal(folder).Read();
+            Assert.Equal([1, 2], read.Select(m => m.Epoch));
+            Assert.Equal(0.5, read[0].Top1);
+            Assert.True(double.IsNaN(read[1].Top1));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Command_templates_fill_parameters_and_refuse_unknown_placeholders()
     {
         var values = new Dictionary<string, string> { ["lr"] = "0.001", ["epochs"] = "5" };
