@@ -1,3 +1,4 @@
+using Spectre.Console;
 using System.CommandLine;
 
 namespace DeiT.Tuning.Cli.Infrastructure;
@@ -28,6 +29,7 @@ public static class DeitTuneCli
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        WidenRedirectedOutput();
         try
         {
             return await Build().Parse(args).InvokeAsync(config, cancellationToken);
@@ -43,4 +45,16 @@ public static class DeitTuneCli
             return 130;
         }
     }
+
+    /// <summary>
+    /// Tables written to a file or pipe would wrap at Spectre's 80-column fallback; they get the width COLUMNS names,
+    /// or one wide enough for a trial's parameters on one line.
+    /// </summary>
+    private static void WidenRedirectedOutput()
+    {
+        if (!Console.IsOutputRedirected) return;
+        AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : RedirectedWidth;
+    }
+
+    private const int RedirectedWidth = 240;
 }

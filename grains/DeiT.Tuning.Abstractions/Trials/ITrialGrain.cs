@@ -11,9 +11,12 @@ public interface ITrialGrain : IGrainWithStringKey
     Task<TrialStartResult> Start(TrialAssignment assignment);
     /// <summary>Asks a running attempt to stop after its current step (pruning or `search stop`).</summary>
     Task Stop(string reason);
-    /// <summary>Whether the attempt runs: the study asks before it gives up an attempt whose heartbeats stopped arriving.</summary>
+    /// <summary>
+    /// True while the attempt's training thread is alive (training, or delivering its outcome): the study asks before
+    /// it gives up an attempt whose heartbeats stopped arriving.
+    /// </summary>
     [ResponseTimeout("00:00:05")]
-    Task<TrialProbe> Probe();
+    Task<bool> Probe();
 }
 
 public enum TrialStartStatus
@@ -31,13 +34,4 @@ public sealed record TrialStartResult
 {
     [Id(0)] public TrialStartStatus Status { get; init; }
     [Id(1)] public string? Reason { get; init; }
-    [Id(2)] public string Silo { get; init; } = "";
-}
-
-[GenerateSerializer, Immutable, Alias("deit.TrialProbe")]
-public sealed record TrialProbe
-{
-    /// <summary>The attempt's training thread is alive (it is training, or delivering its outcome).</summary>
-    [Id(0)] public bool Running { get; init; }
-    [Id(1)] public string Silo { get; init; } = "";
 }

@@ -33,8 +33,8 @@ public sealed class StudyGrain(
     private ISampler? _sampler;
     private IPruner? _pruner;
     private IGrainTimer? _watchdog;
-    /// <summary>Heartbeats sent while this activation did not exist went nowhere: silence counts from here at the earliest.</summary>
-    private DateTimeOffset _listeningSince = DateTimeOffset.UtcNow;
+    /// <summary>Heartbeats sent before this activation existed went nowhere: silence counts from its creation at the earliest.</summary>
+    private readonly DateTimeOffset _listeningSince = DateTimeOffset.UtcNow;
 
     private StudyGrainState S => state.State;
     private StudySpec Spec => S.Spec ?? throw new KeyNotFoundException($"study '{this.GetPrimaryKeyString()}' does not exist: create it with `deit-tune search start --study {this.GetPrimaryKeyString()}`");
@@ -42,7 +42,6 @@ public sealed class StudyGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _listeningSince = DateTimeOffset.UtcNow;
         if (S.Spec is null) return Task.CompletedTask;
         LoadAlgorithms(S.Spec);
         // Reactivated elsewhere mid-study (its silo died): carry on, unless this is a short-lived read-only silo.
@@ -343,10 +342,10 @@ public sealed class StudyGrain(
                 silent.Add(trial);
         }
         var probes = await Task.WhenAll(silent.Select(ProbeAttempt));
-        foreach (var (trial, probe) in silent.Zip(probes))
+        foreach (var (trial, running) in silent.Zip(probes))
         {
-            if (probe is null) continue; // unreachable for now: ask again next tick
-            if (probe.Running)
+            if (running is null) continue; // unreachable for now: ask again next tick
+            if (running.Value)
                 S.Trials[trial.Number] = S.Trials[trial.Number] with { LastHeartbeat = now };
             else
                 lost.Add(trial);
@@ -354,7 +353,8 @@ public sealed class StudyGrain(
         return lost;
     }
 
-    private async Task<TrialProbe?> ProbeAttempt(TrialRecord trial)
+    /// <summary>Whether the trial's current attempt runs; null when it cannot be asked now.</summary>
+    private async Task<bool?> ProbeAttempt(TrialRecord trial)
     {
         try
         {

@@ -7,7 +7,7 @@ namespace DeiT.Tuning.Grains.Trials;
 /// <summary>
 /// Every epoch report of a trial, appended (and flushed to disk) in its checkpoint folder before the study hears of
 /// it. A report in flight when a silo dies is checkpointed with the epoch but lost on the wire; the next attempt
-/// sends the journal to the study, so no epoch goes missing from the record.
+/// sends the journal to the study, which adds the epochs its record lacks.
 /// </summary>
 public sealed class EpochJournal(string checkpointDirectory)
 {

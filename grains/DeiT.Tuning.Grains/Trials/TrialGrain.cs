@@ -10,9 +10,9 @@ using Microsoft.Extensions.Options;
 namespace DeiT.Tuning.Grains.Trials;
 
 /// <summary>
-/// One attempt of a trial ("study/number/attempt") on the silo owning its leased device. Start launches the runner on a dedicated
-/// thread and returns; that thread reports epochs and the outcome to the study grain and blocks only itself.
-/// A heartbeat timer keeps the activation alive and tells the study the attempt is still running.
+/// One attempt of a trial ("study/number/attempt") on the silo owning its leased device. Start launches the runner on
+/// a dedicated thread and returns; that thread journals and reports epochs, then the outcome, to the study grain and
+/// blocks only itself. A heartbeat timer keeps the activation alive and tells the study the attempt still runs.
 /// </summary>
 [LeasedDevicePlacement]
 public sealed class TrialGrain(
@@ -79,11 +79,11 @@ public sealed class TrialGrain(
         return Result(TrialStartStatus.Started);
     }
 
-    public Task<TrialProbe> Probe()
+    public Task<bool> Probe()
     {
         // Asked before any Start: the study counts this attempt as never started, so a Start arriving late must not run it.
         if (_current is null) _givenUp = true;
-        return Task.FromResult(new TrialProbe { Running = IsRunning, Silo = SiloName });
+        return Task.FromResult(IsRunning);
     }
 
     public Task Stop(string reason)
@@ -121,7 +121,7 @@ public sealed class TrialGrain(
     }
 
     private Task<TrialStartResult> Result(TrialStartStatus status, string? reason = null) =>
-        Task.FromResult(new TrialStartResult { Status = status, Reason = reason, Silo = SiloName });
+        Task.FromResult(new TrialStartResult { Status = status, Reason = reason });
 
     /// <summary>Runs on the dedicated thread: no grain state is touched here except the volatile stop flag.</summary>
     private void RunAttempt(IStudyGrain study, RunnerContext context, CancellationToken cancellationToken)
