@@ -31,7 +31,7 @@ public sealed class SearchStartOptions
     private readonly Option<int> _batch = new("--batch-size") { Description = "Batch size per trial", DefaultValueFactory = _ => 64 };
     private readonly Option<string?> _teacher = new("--teacher") { Description = "Teacher weights (safetensors) for distillation trials" };
     private readonly Option<string?> _teacherModel = new("--teacher-model") { Description = "Preset name of the teacher" };
-    private readonly Option<string?> _command = new("--command") { Description = "Run trials as this external command instead (argv split on spaces; {param}, {epochs}, {seed}, {trial}, {checkpoint_dir} are filled in); silos need AllowExternalCommands=true" };
+    private readonly Option<string?> _command = new("--command") { Description = "Run trials as this external command instead (split into words as a shell would, quotes honoured, no shell run; {param}, {epochs}, {seed}, {trial}, {checkpoint_dir} are filled in); silos need AllowExternalCommands=true" };
     private readonly Option<string?> _timeBudget = new("--time-budget") { Description = "Stop launching trials after this much running time, e.g. 15m, 1h30m" };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the sampler and of every trial", DefaultValueFactory = _ => 0 };
     private readonly Option<string> _heartbeatTimeout = new("--heartbeat-timeout") { Description = "Re-run a trial elsewhere when it is silent this long", DefaultValueFactory = _ => "60s" };
@@ -91,7 +91,7 @@ public sealed class SearchStartOptions
             Model = result.GetValue(_model)!,
             Epochs = result.GetValue(_epochs),
             BatchSize = result.GetValue(_batch),
-            Command = command?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [],
+            Command = command is null ? [] : CommandWords.Split(command),
             Teacher = teacher,
             TeacherModel = result.GetValue(_teacherModel),
             Dataset = command is null ? Dataset(result) : null,
