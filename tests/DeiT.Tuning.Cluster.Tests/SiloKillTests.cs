@@ -78,8 +78,8 @@ public sealed class SiloKillTests(ITestOutputHelper output)
             var killsHittingIt = kills.Count(k => k.Hit.Contains(log.Trial));
             Assert.InRange(log.Redone(Epochs), 0, killsHittingIt);
         }
-        // Some interrupted command had finished an epoch: its next attempt went on from that checkpoint, not from 0.
-        Assert.Contains(logs.SelectMany(l => l.Resumptions()), r => r.Resumed > 0);
+        // Each kill hit a command that had checkpointed an epoch: its next attempt went on from there, not from 0.
+        Assert.True(logs.SelectMany(l => l.Resumptions()).Count(r => r.Resumed > 0) >= Kills, "fewer resumptions from a checkpoint than kills");
         Assert.DoesNotContain(inventory.Active, l => l.TrialKey.StartsWith("kills/", StringComparison.Ordinal));
         LeaseChecks.NoDeviceSharedAtOnce(done.Leases);
         LeaseChecks.NoDeviceSharedAtOnce(inventory.History);
@@ -87,15 +87,17 @@ public sealed class SiloKillTests(ITestOutputHelper output)
 
     private async Task<KillRecord> KillSiloWithRunningTrials(IClusterClient client, IStudyGrain study, SiloProcess[] silos, string checkpointRoot, Random random)
     {
-        // The victim is a silo running training commands right now. A trial the study just re-dispatched after an earlier
-        // kill may wait there for a while first: Orleans keeps the grains of a crashed silo from re-activating until its
-        // directory lease ends (a partitioned silo could still be running them).
+        // The victim is a silo running a training command that has checkpointed an epoch, so the kill tests resuming
+        // from a checkpoint rather than from scratch. A trial the study just re-dispatched after an earlier kill may
+        // wait for a while first: Orleans keeps the grains of a crashed silo from re-activating until its directory
+        // lease ends (a partitioned silo could still be running them).
         var snapshot = await Calls.Retry(study.GetSnapshot) ?? throw new InvalidOperationException("study vanished");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        bool Checkpointed(TrainingCommand c) => RunLog.Read(checkpointRoot, "kills", c.Trial).Lines.Any(l => l.Event == "done" && l.Pid == c.Pid && l.Epoch < Epochs);
         List<(SiloProcess Silo, List<TrainingCommand> Commands)> busy;
-        while ((busy = silos.Where(s => s.Pid is not null).Select(s => (s, ChildCommands(s.Pid!.Value))).Where(b => b.Item2.Count > 0).ToList()).Count == 0)
+        while ((busy = silos.Where(s => s.Pid is not null).Select(s => (s, ChildCommands(s.Pid!.Value))).Where(b => b.Item2.Any(Checkpointed)).ToList()).Count == 0)
         {
-            Assert.True(DateTime.UtcNow < deadline, "no silo has run a training command for 30 s: the study is too short for the kills");
+            Assert.True(DateTime.UtcNow < deadline, "no silo has run a checkpointed training command for 30 s: the study is too short for the kills");
             await Task.Delay(200);
         }
         var victim = busy[random.Next(busy.Count)].Silo;
