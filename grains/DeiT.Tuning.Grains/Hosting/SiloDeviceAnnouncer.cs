@@ -24,17 +24,17 @@ public sealed class SiloDeviceAnnouncer(
 
     private async Task OnActive(CancellationToken cancellationToken)
     {
+        var registered = false;
         try
         {
             await Register();
+            registered = true;
         }
         catch (Exception e)
         {
             logger.LogWarning("could not announce this silo's devices yet ({Error}); retrying in the background", e.Message);
-            _ = Task.Run(() => AnnounceAsync(registered: false), CancellationToken.None);
-            return;
         }
-        _ = Task.Run(() => AnnounceAsync(registered: true), CancellationToken.None);
+        _ = Task.Run(() => AnnounceAsync(registered), CancellationToken.None);
     }
 
     private async Task Register()
@@ -70,14 +70,7 @@ public sealed class SiloDeviceAnnouncer(
             catch (Exception e) when (!_stopping.IsCancellationRequested)
             {
                 if (attempt == 2) logger.LogWarning("could not {What} yet ({Error}); retrying", what, e.Message);
-                try
-                {
-                    await Task.Delay(pause, _stopping.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    return false;
-                }
+                await Task.Delay(pause, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxPause.Ticks));
             }
         }

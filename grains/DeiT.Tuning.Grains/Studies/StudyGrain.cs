@@ -379,12 +379,12 @@ public sealed class StudyGrain(
     private async Task Dispatch(int index, DeviceLease lease)
     {
         var now = DateTimeOffset.UtcNow;
-        var record = S.Trials[index] with
+        var current = S.Trials[index];
+        var record = current with
         {
-            Device = lease.Device, Silo = lease.Silo, LastHeartbeat = now,
-            ResumedFromEpoch = S.Trials[index].Epochs.Count == 0 ? 0 : S.Trials[index].Epochs.Max(e => e.Epoch),
+            Device = lease.Device, Silo = lease.Silo, LastHeartbeat = now, StartedAt = current.StartedAt ?? now,
+            ResumedFromEpoch = current.Epochs.Count == 0 ? 0 : current.Epochs.Max(e => e.Epoch),
         };
-        record = record with { StartedAt = record.StartedAt ?? now };
         S.Trials[index] = record;
         await state.WriteStateAsync();
 
