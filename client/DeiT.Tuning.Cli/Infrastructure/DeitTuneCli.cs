@@ -17,6 +17,7 @@ public static class DeitTuneCli
         root.Subcommands.Add(Commands.Eval.EvalCommand.Create());
         root.Subcommands.Add(Commands.Bench.BenchCommand.Create());
         root.Subcommands.Add(Commands.Search.SearchCommand.Create());
+        root.Subcommands.Add(Commands.Studies.StudiesCommand.Create());
         root.Subcommands.Add(Commands.Leaderboard.LeaderboardCommand.Create());
         root.Subcommands.Add(Commands.Trials.TrialsCommand.Create());
         root.Subcommands.Add(Commands.Export.ExportCommand.Create());

@@ -28,5 +28,6 @@ public static class StudySpecValidation
             throw new ArgumentException($"space parameter '{unknown.Name}' is not part of the DeiT recipe; the deit runner knows {string.Join(", ", Trials.Runners.RecipeParameters.Names)}");
         if (space.Contains("distillation") && spec.Runner.Teacher is null)
             throw new ArgumentException("the space searches 'distillation' but the study has no teacher: give --teacher and --teacher-model, or leave distillation out of the space");
+        DeitSpaceFit.Fit(space, spec.Runner.Epochs); // throws for ranges the trainer cannot use at all
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Cli.Cluster;
 using DeiT.Tuning.Cli.Infrastructure;
+using DeiT.Tuning.Grains.Studies;
 using DeiT.Tuning.Search.Distributions;
 using DeiT.Tuning.Search.Pruners;
 using DeiT.Tuning.Search.Samplers;
@@ -96,10 +97,12 @@ public sealed class SearchStartOptions
             TeacherModel = result.GetValue(_teacherModel),
             Dataset = command is null ? Dataset(result) : null,
         };
+        var space = SpaceText(result.GetValue(_space), runner.Kind == RunnerKind.Deit && teacher is null);
+        if (runner.Kind == RunnerKind.Deit) space = FitToTrainer(space, runner.Epochs);
         return new StudySpec
         {
             Name = name,
-            Space = SpaceText(result.GetValue(_space), runner.Kind == RunnerKind.Deit && teacher is null),
+            Space = space,
             Sampler = sampler,
             Pruner = pruner,
             Metric = metric,
@@ -125,6 +128,23 @@ public sealed class SearchStartOptions
             Kind = kind, Root = root,
             TrainLimit = result.GetValue(_trainLimit), ValidationLimit = result.GetValue(_valLimit), TestLimit = result.GetValue(_testLimit),
         };
+    }
+
+    /// <summary>The space with the ranges the trainer cannot use capped (each cap printed on stderr), or an error naming
+    /// the parameter whose range the trainer cannot train with at all.</summary>
+    private static string FitToTrainer(string spaceText, int epochs)
+    {
+        DeitSpaceFit.Result fit;
+        try
+        {
+            fit = DeitSpaceFit.Fit(SearchSpace.Parse(spaceText), epochs);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--space: {e.Message}");
+        }
+        foreach (var warning in fit.Warnings) Console.Error.WriteLine($"warning: {warning}");
+        return fit.Changed ? fit.Space.ToJson() : spaceText;
     }
 
     /// <summary>The space file's text after checking it parses; without a file, the DeiT space as JSON.</summary>

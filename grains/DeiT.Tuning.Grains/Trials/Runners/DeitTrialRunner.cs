@@ -34,7 +34,7 @@ public sealed class DeitTrialRunner : ITrialRunner
         var runner = a.Runner;
         var dataset = runner.Dataset ?? throw new ArgumentException("the deit runner needs a dataset");
         var recipe = RecipeParameters.Apply(
-            new DeitRecipe { Epochs = runner.Epochs, BatchSize = runner.BatchSize, RepeatedAugmentation = runner.RepeatedAugmentation },
+            RecipeParameters.Base(runner.Epochs, runner.BatchSize, runner.RepeatedAugmentation),
             a.Params);
         return new TrainingJob
         {

@@ -26,6 +26,16 @@ public static class RecipeParameters
 
     public static IReadOnlyCollection<string> Names => Setters.Keys;
 
+    /// <summary>The recipe a trial starts from before its parameters apply: the DeiT defaults, with the warmup ended
+    /// before the trial's last epoch (the paper's 5 warmup epochs are for 300-epoch runs).</summary>
+    public static DeitRecipe Base(int epochs, int batchSize, int repeatedAugmentation) => new()
+    {
+        Epochs = epochs,
+        BatchSize = batchSize,
+        RepeatedAugmentation = repeatedAugmentation,
+        WarmupEpochs = Math.Clamp(new DeitRecipe().WarmupEpochs, 0, epochs - 1),
+    };
+
     /// <summary>The recipe with every parameter applied; an unknown name is an error listing the known ones.</summary>
     public static DeitRecipe Apply(DeitRecipe recipe, IReadOnlyDictionary<string, ParamSetting> parameters)
     {
