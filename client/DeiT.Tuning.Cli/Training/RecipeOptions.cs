@@ -61,9 +61,30 @@ public sealed class RecipeOptions
     }
 
     /// <summary>The recipe the options describe; an invalid value is a <see cref="CliException"/> naming its option.</summary>
-    public DeitRecipe Read(ParseResult result)
+    public DeitRecipe Read(ParseResult result) => Read(result, defaults: null);
+
+    /// <summary>As <see cref="Read(ParseResult)"/>, with the fields whose options the command line leaves unset taken
+    /// from <paramref name="defaults"/> applied to the options' recipe (given options always win).</summary>
+    public DeitRecipe Read(ParseResult result, Func<DeitRecipe, DeitRecipe>? defaults)
     {
-        var recipe = new DeitRecipe
+        var given = Given(result);
+        if (defaults is not null)
+        {
+            var preferred = defaults(given);
+            foreach (var property in typeof(DeitRecipe).GetProperties())
+                if (_byField.TryGetValue(property.Name, out var option) && !WasGiven(result, option))
+                    property.SetValue(given, property.GetValue(preferred));
+        }
+        if (RecipeValidation.Problems(given).FirstOrDefault() is { } problem)
+            throw new CliException($"{_byField[problem.Field].Name} {problem.Value?.ToString() ?? "(unset)"} is invalid: it must be {problem.Requirement}.");
+        return given;
+    }
+
+    private static bool WasGiven(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+    private DeitRecipe Given(ParseResult result)
+    {
+        return new DeitRecipe
         {
             Epochs = result.GetValue(_epochs),
             BatchSize = result.GetValue(_batch),
@@ -89,9 +110,6 @@ public sealed class RecipeOptions
             DistillationAlpha = result.GetValue(_distillationAlpha),
             DistillationTau = result.GetValue(_distillationTau),
         };
-        if (RecipeValidation.Problems(recipe).FirstOrDefault() is { } problem)
-            throw new CliException($"{_byField[problem.Field].Name} {problem.Value?.ToString() ?? "(unset)"} is invalid: it must be {problem.Requirement}.");
-        return recipe;
     }
 
     private static Option<T> Make<T>(string name, T defaultValue, string description) =>

@@ -25,6 +25,9 @@ public sealed record TrainingJob
     /// <summary>Frozen ConvNet teacher (safetensors + its preset name) for soft/hard distillation.</summary>
     public string? TeacherPath { get; init; }
     public string? TeacherModel { get; init; }
+    /// <summary>Weights (safetensors) to start from instead of a fresh initialization: fine-tuning at another
+    /// resolution (pos_embed resized) or transfer to another dataset (heads of another class count replaced).</summary>
+    public string? InitWeights { get; init; }
     /// <summary>Evaluate on the test split after every epoch too (reporting; selection uses validation).</summary>
     public bool EvaluateTestEachEpoch { get; init; }
 }

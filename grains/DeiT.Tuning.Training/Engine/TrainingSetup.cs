@@ -27,6 +27,7 @@ internal sealed class TrainingSetup : IDisposable
         };
         torch.manual_seed(StepSeed.Initialization(job.Seed));
         Model = ModelZoo.Create(job.Model, modelOptions);
+        if (job.InitWeights is { } init) ReplacedHeads = ModelIo.LoadPretrained(Model, init);
         Model.Module.to(Device);
         if (recipe.Distillation == DistillationType.None) FreezeDistillationHead(Model);
         else
@@ -65,6 +66,8 @@ internal sealed class TrainingSetup : IDisposable
     public DatasetSplits Data { get; }
     public IImageClassifier Model { get; }
     public IImageClassifier? Teacher { get; }
+    /// <summary>Heads left freshly initialized when starting from <see cref="TrainingJob.InitWeights"/> (another class count).</summary>
+    public IReadOnlyList<string> ReplacedHeads { get; } = [];
     public BatchLoader TrainLoader { get; }
     public BatchLoader ValidationLoader { get; }
     public BatchLoader? TestLoader { get; }

@@ -37,7 +37,18 @@ public static class ModelIo
         return model;
     }
 
-    public static void Load(IImageClassifier model, string path)
+    public static void Load(IImageClassifier model, string path) => LoadInto(model, path, replaceHeads: false);
+
+    /// <summary>
+    /// Starts fine-tuning or transfer learning from <paramref name="path"/>: every tensor is loaded (pos_embed resized
+    /// to the model's patch grid), except classifier heads whose class count differs, which keep their fresh
+    /// initialization. Returns the names of the tensors left initialized.
+    /// </summary>
+    public static IReadOnlyList<string> LoadPretrained(IImageClassifier model, string path) => LoadInto(model, path, replaceHeads: true);
+
+    private static bool IsHead(string name) => name.StartsWith("head.", StringComparison.Ordinal) || name.StartsWith("head_dist.", StringComparison.Ordinal);
+
+    private static IReadOnlyList<string> LoadInto(IImageClassifier model, string path, bool replaceHeads)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!File.Exists(path)) throw new FileNotFoundException($"model checkpoint '{path}' does not exist", path);
@@ -56,9 +67,15 @@ public static class ModelIo
                 $"'{path}' does not fit model '{model.PresetName}': missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}]");
 
         using var _ = no_grad();
+        var replaced = new List<string>();
         foreach (var (name, target) in own)
         {
             var source = loaded[name];
+            if (replaceHeads && IsHead(name) && !source.shape.SequenceEqual(target.shape))
+            {
+                replaced.Add(name);
+                continue;
+            }
             if (name == "pos_embed" && model is VisionTransformer vit && !source.shape.SequenceEqual(target.shape))
                 source = PositionEmbedding.Resize(source, vit.NumPrefixTokens, vit.GridSize, vit.GridSize);
             if (!source.shape.SequenceEqual(target.shape))
@@ -66,5 +83,6 @@ public static class ModelIo
                     $"'{path}': tensor '{name}' has shape [{string.Join(", ", source.shape)}], model '{model.PresetName}' expects [{string.Join(", ", target.shape)}]");
             target.copy_(source);
         }
+        return replaced;
     }
 }

@@ -36,6 +36,47 @@ public sealed class ModelIoTests : IDisposable
     }
 
     [Fact]
+    public void Pretrained_weights_transfer_to_another_resolution_and_class_count_with_fresh_heads()
+    {
+        var source = ModelZoo.Create("deit_micro_distilled_patch4_28", new ModelOptions { NumClasses = 10, InChannels = 1, ImageSize = 28 });
+        var target = ModelZoo.Create("deit_micro_distilled_patch4_28", new ModelOptions { NumClasses = 5, InChannels = 1, ImageSize = 32 });
+        using var m1 = source.Module;
+        using var m2 = target.Module;
+        using var scope = NewDisposeScope();
+        var path = Path.Combine(folder, "pretrained.safetensors");
+        ModelIo.Save(source, path);
+        var freshHead = target.Module.state_dict()["head.weight"].clone();
+
+        var replaced = ModelIo.LoadPretrained(target, path);
+
+        Assert.Equal(["head.bias", "head.weight", "head_dist.bias", "head_dist.weight"], replaced.Order(StringComparer.Ordinal).ToArray());
+        var own = target.Module.state_dict();
+        var loaded = source.Module.state_dict();
+        Assert.True(own["head.weight"].allclose(freshHead, rtol: 0, atol: 0));
+        Assert.True(own["blocks.0.attn.qkv.weight"].allclose(loaded["blocks.0.attn.qkv.weight"], rtol: 0, atol: 0));
+        Assert.True(own["cls_token"].allclose(loaded["cls_token"], rtol: 0, atol: 0));
+        var vit = (VisionTransformer)target;
+        using var expected = PositionEmbedding.Resize(loaded["pos_embed"], vit.NumPrefixTokens, vit.GridSize, vit.GridSize);
+        Assert.Equal([1L, 2 + 8 * 8, expected.shape[2]], own["pos_embed"].shape);
+        Assert.True(own["pos_embed"].allclose(expected, rtol: 0, atol: 0));
+    }
+
+    [Fact]
+    public void Plain_load_refuses_a_head_of_another_class_count()
+    {
+        var source = ModelZoo.Create("deit_micro_patch4_28", new ModelOptions { NumClasses = 10, InChannels = 1 });
+        var target = ModelZoo.Create("deit_micro_patch4_28", new ModelOptions { NumClasses = 5, InChannels = 1 });
+        using var m1 = source.Module;
+        using var m2 = target.Module;
+        var path = Path.Combine(folder, "ten-classes.safetensors");
+        ModelIo.Save(source, path);
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelIo.Load(target, path));
+
+        Assert.Contains("'head.weight'", error.Message);
+    }
+
+    [Fact]
     public void FrozenTeacherIsInEvaluationModeWithoutGradients()
     {
         var options = new ModelOptions { NumClasses = 3, InChannels = 1 };
