@@ -44,6 +44,27 @@ public sealed class TrainingCommandsTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Train_from_init_weights_takes_the_fine_tuning_recipe_where_options_are_unset()
+    {
+        var weights = Path.Combine(_scratch, "pretrained.safetensors");
+        var (code, _, _) = await ConsoleCapture.RunAsync($"train --model deit_micro_patch4_28 --epochs 1 {Tiny} --out {weights} --json");
+        Assert.Equal(0, code);
+
+        (code, var stdout, _) = await ConsoleCapture.RunAsync($"train --model deit_micro_patch4_28 --init {weights} --epochs 1 --lr 1e-3 {Tiny} --json");
+
+        Assert.Equal(0, code);
+        using var document = JsonDocument.Parse(stdout);
+        var job = document.RootElement.GetProperty("job");
+        var recipe = job.GetProperty("recipe");
+        Assert.Equal(weights, job.GetProperty("init_weights").GetString());
+        Assert.Equal(1e-3, recipe.GetProperty("base_lr").GetDouble());      // given
+        Assert.Equal(1, recipe.GetProperty("epochs").GetInt32());           // given
+        Assert.Equal(0, recipe.GetProperty("warmup_epochs").GetInt32());    // fine-tuning recipe
+        Assert.Equal(1e-8, recipe.GetProperty("weight_decay").GetDouble()); // fine-tuning recipe
+        Assert.Equal(5e-6, recipe.GetProperty("min_lr").GetDouble());       // fine-tuning recipe
+    }
+
     [Theory]
     [InlineData("train --model deit_micro_patch4_28 --distillation hard", "--teacher")]
     [InlineData("train --model deit_micro_patch4_28 --teacher t.safetensors", "--distillation")]
