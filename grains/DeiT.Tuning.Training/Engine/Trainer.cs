@@ -52,6 +52,9 @@ public sealed class Trainer
             var test = setup.TestLoader is { } testLoader ? Evaluator.Evaluate(evaluated, testLoader, setup.Device) : null;
             var report = new EpochReport(epoch + 1, train.MeanLoss, validation, test, train.ImagesPerSecond, lr, epochClock.Elapsed);
             reports.Add(report);
+            // Before the checkpoint: a run resumed from this epoch's checkpoint must find its best weights written.
+            if (options.BestWeightsPath is { } best && BestEpoch.LastIsBest(reports, options.BestMetric))
+                BestEpoch.Save(evaluated, best);
             store?.Save(epoch + 1, reports, setup.State);
             if (onEpoch(report) == EpochDecision.Stop)
                 return Finish(setup, options, new TrainingOutcome.Stopped(reports));

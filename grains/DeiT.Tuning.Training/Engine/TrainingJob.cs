@@ -45,4 +45,8 @@ public sealed record TrainingRunOptions
     public int LoaderWorkers { get; init; } = 1;
     /// <summary>When set, the final weights (the EMA copy when model EMA is on) are saved here as safetensors.</summary>
     public string? OutputPath { get; init; }
+    /// <summary>When set, the evaluated weights (the EMA copy when model EMA is on) of the best epoch so far by
+    /// <see cref="BestMetric"/> on the validation split are kept here as safetensors.</summary>
+    public string? BestWeightsPath { get; init; }
+    public SelectionMetric BestMetric { get; init; } = SelectionMetric.Top1;
 }

@@ -47,4 +47,26 @@ public sealed class ResumeTests : IClassFixture<EngineJobs>
         foreach (var (name, tensor) in expected)
             Assert.True(EngineJobs.Identical(tensor, actual[name]), $"weights of '{name}' differ after resume");
     }
+
+    [Fact]
+    public void Best_epoch_weights_are_the_evaluated_weights_of_the_best_validation_epoch_also_after_a_resume()
+    {
+        var job = EngineJobs.Deit(epochs: 3) with { EvaluateTestEachEpoch = false };
+        var trainer = new Trainer();
+        var uninterrupted = EngineJobs.Run(_jobs.PathIn("best-a")) with { BestWeightsPath = _jobs.PathIn("best-a.safetensors"), BestMetric = SelectionMetric.Top1 };
+        var outcome = trainer.Run(job, uninterrupted, _ => EpochDecision.Continue, null, CancellationToken.None);
+
+        var resumedOptions = EngineJobs.Run(_jobs.PathIn("best-b")) with { BestWeightsPath = _jobs.PathIn("best-b.safetensors"), BestMetric = SelectionMetric.Top1 };
+        trainer.Run(job, resumedOptions, r => r.Epoch == 2 ? EpochDecision.Stop : EpochDecision.Continue, null, CancellationToken.None);
+        trainer.Run(job, resumedOptions, _ => EpochDecision.Continue, null, CancellationToken.None);
+
+        // The file holds the weights of the first epoch with the highest validation top-1: evaluated again, they give that
+        // epoch's exact figures (whereas the final weights give the last epoch's).
+        var bestEpoch = outcome.Epochs.First(e => e.Validation.Top1 == outcome.Epochs.Max(x => x.Validation.Top1)); // ties: the earlier
+        Assert.NotEqual(outcome.Epochs[^1].Validation, bestEpoch.Validation); // else this test could not tell best from last
+        var a = EngineJobs.LoadWeights(_jobs.PathIn("best-a.safetensors"));
+        var b = EngineJobs.LoadWeights(_jobs.PathIn("best-b.safetensors"));
+        Assert.All(a, kv => Assert.True(EngineJobs.Identical(kv.Value, b[kv.Key]), kv.Key));
+        Assert.Equal(bestEpoch.Validation, EngineJobs.EvaluateOnValidation(job, _jobs.PathIn("best-a.safetensors")));
+    }
 }
