@@ -54,7 +54,10 @@ public sealed class Trainer
             reports.Add(report);
             // Before the checkpoint: a run resumed from this epoch's checkpoint must find its best weights written.
             if (options.BestWeightsPath is { } best && BestEpoch.LastIsBest(reports, options.BestMetric))
+            {
                 BestEpoch.Save(evaluated, best);
+                ModelCard.For(job, $"epoch {report.Epoch} (best validation {options.BestMetric.ToString().ToLowerInvariant()})", Metrics(report)).SaveBeside(best);
+            }
             store?.Save(epoch + 1, reports, setup.State);
             if (onEpoch(report) == EpochDecision.Stop)
                 return Finish(setup, options, new TrainingOutcome.Stopped(reports));
@@ -68,8 +71,18 @@ public sealed class Trainer
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             ModelIo.Save(setup.EvaluatedModel, path);
+            ModelCard.For(setup.Job, $"last epoch ({outcome.Epochs.Count})", Metrics(outcome.Epochs.LastOrDefault())).SaveBeside(path);
         }
         return outcome;
+    }
+
+    private static Dictionary<string, double> Metrics(EpochReport? report)
+    {
+        var metrics = new Dictionary<string, double>();
+        if (report is null) return metrics;
+        (metrics["val_top1"], metrics["val_top5"], metrics["val_loss"]) = (report.Validation.Top1, report.Validation.Top5, report.Validation.Loss);
+        if (report.Test is { } test) (metrics["test_top1"], metrics["test_top5"], metrics["test_loss"]) = (test.Top1, test.Top5, test.Loss);
+        return metrics;
     }
 
     private sealed record EpochTraining(double MeanLoss, double ImagesPerSecond, bool Cancelled, (int Step, string Reason)? Diverged);

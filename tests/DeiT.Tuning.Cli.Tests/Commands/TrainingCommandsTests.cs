@@ -45,13 +45,17 @@ public sealed class TrainingCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Train_from_init_weights_takes_the_fine_tuning_recipe_where_options_are_unset()
+    public async Task Train_writes_a_model_card_that_eval_reads_and_init_weights_take_the_fine_tuning_recipe_where_options_are_unset()
     {
         var weights = Path.Combine(_scratch, "pretrained.safetensors");
-        var (code, _, _) = await ConsoleCapture.RunAsync($"train --model deit_micro_patch4_28 --epochs 1 {Tiny} --out {weights} --json");
+        var (code, stdout, _) = await ConsoleCapture.RunAsync($"train --model deit_micro_patch4_28 --epochs 1 {Tiny} --out {weights} --json");
         Assert.Equal(0, code);
+        (code, stdout, _) = await ConsoleCapture.RunAsync($"eval --weights {weights} --test-limit 64 --threads 1 --json"); // the model card names the model
+        Assert.Equal(0, code);
+        using (var evaluation = JsonDocument.Parse(stdout))
+            Assert.Equal("deit_micro_patch4_28", evaluation.RootElement.GetProperty("model").GetString());
 
-        (code, var stdout, _) = await ConsoleCapture.RunAsync($"train --model deit_micro_patch4_28 --init {weights} --epochs 1 --lr 1e-3 {Tiny} --json");
+        (code, stdout, _) = await ConsoleCapture.RunAsync($"train --model deit_micro_patch4_28 --init {weights} --epochs 1 --lr 1e-3 {Tiny} --json");
 
         Assert.Equal(0, code);
         using var document = JsonDocument.Parse(stdout);

@@ -17,7 +17,7 @@ public static class EvalCommand
     public static Command Create()
     {
         var command = new Command("eval", "Evaluate saved weights (safetensors) on a dataset split");
-        var model = new Option<string>("--model") { Description = "Model preset the weights belong to", Required = true };
+        var model = new Option<string?>("--model") { Description = "Model preset the weights belong to (default: the one named in the model card WEIGHTS.json beside them)" };
         var weights = new Option<string>("--weights") { Description = "Weights file (safetensors)", Required = true };
         var split = new Option<string>("--split") { Description = "test or val", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "val");
@@ -33,12 +33,12 @@ public static class EvalCommand
 
         command.SetAction((result, cancellationToken) =>
         {
-            var modelName = result.GetValue(model)!;
-            if (!ModelZoo.Names.Contains(modelName))
-                throw new CliException($"--model '{modelName}' is unknown; use one of: {string.Join(", ", ModelZoo.Names)}.");
             var weightsPath = result.GetValue(weights)!;
             if (!File.Exists(weightsPath))
-                throw new CliException($"--weights '{weightsPath}' does not exist; give a safetensors file saved by `deit-tune train --out` or `teacher train --out`.");
+                throw new CliException($"--weights '{weightsPath}' does not exist; give a safetensors file saved by `deit-tune train --out`, `teacher train --out` or `best export`.");
+            var modelName = result.GetValue(model) ?? CardModel(weightsPath);
+            if (!ModelZoo.Names.Contains(modelName))
+                throw new CliException($"--model '{modelName}' is unknown; use one of: {string.Join(", ", ModelZoo.Names)}.");
             var batchSize = result.GetValue(batch);
             if (batchSize < 1) throw new CliException($"--batch {batchSize} is invalid: it must be at least 1.");
             var spec = data.Read(result);
@@ -66,5 +66,18 @@ public static class EvalCommand
             }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         });
         return command;
+    }
+
+    private static string CardModel(string weights)
+    {
+        try
+        {
+            return (ModelCard.ReadBeside(weights) ?? throw new CliException(
+                $"--model is required: '{ModelCard.PathFor(weights)}' (the model card written beside weights by train and best export) does not exist.")).Model;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(e.Message);
+        }
     }
 }
