@@ -72,6 +72,34 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0.5, doc.RootElement.GetProperty("trials")[0].GetProperty("value").GetDouble());
     }
 
+    [Fact]
+    public void A_deit_search_keeps_best_weights_that_export_and_eval_reproduce()
+    {
+        var data = new[] { "--train-limit", "128", "--val-limit", "64", "--test-limit", "64" };
+        var search = _cli.Run(_commands, ["search", "start", "--study", "d1", "--trials", "2", "--parallel", "2", "--sampler", "random",
+            "--epochs", "2", "--batch-size", "32", .. data, "--json"]);
+        Assert.True(search.ExitCode == 0, search.Stderr);
+        Assert.Contains("'warmup_epochs' [0, 20] capped to [0, 1]", search.Stderr); // the default space, fitted to 2-epoch trials
+
+        var export = _cli.Run("best", "export", "--study", "d1", "--out", "model.safetensors", "--json");
+        Assert.True(export.ExitCode == 0, export.Stderr);
+        using var exported = JsonDocument.Parse(export.Stdout);
+        var value = exported.RootElement.GetProperty("value").GetDouble();
+        Assert.True(File.Exists(Path.Combine(_cli.Folder, "model.json")), "the model card goes beside the weights");
+
+        var eval = _cli.Run(["eval", "--weights", "model.safetensors", "--split", "val", .. data, "--threads", "1", "--json"]);
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        using var evaluated = JsonDocument.Parse(eval.Stdout);
+        Assert.Equal(value, evaluated.RootElement.GetProperty("top1").GetDouble()); // the best epoch's weights, not the last's
+
+        var studies = _cli.Run("studies", "--json");
+        using var listed = JsonDocument.Parse(studies.Stdout);
+        var d1 = Assert.Single(listed.RootElement.GetProperty("studies").EnumerateArray());
+        Assert.Equal("finished", d1.GetProperty("state").GetString());
+        Assert.Equal(value, d1.GetProperty("best_value").GetDouble());
+        AssertFails(_cli.Run("best", "export", "--study", "d1", "--trial", "7", "--out", "x.safetensors"), 2, "--trial 7: study d1 has no such trial");
+    }
+
     private static void AssertFails(CliRunner.Result result, int exitCode, string message)
     {
         Assert.True(result.ExitCode == exitCode, $"exit {result.ExitCode}, stderr: {result.Stderr}");

@@ -21,6 +21,7 @@ public static class DeitTuneCli
         root.Subcommands.Add(Commands.Leaderboard.LeaderboardCommand.Create());
         root.Subcommands.Add(Commands.Trials.TrialsCommand.Create());
         root.Subcommands.Add(Commands.Export.ExportCommand.Create());
+        root.Subcommands.Add(Commands.Best.BestCommand.Create());
         root.Subcommands.Add(Commands.Plot.PlotCommand.Create());
         root.Subcommands.Add(Commands.Study.StudyCommand.Create());
         root.Subcommands.Add(Commands.Silo.SiloCommand.Create());

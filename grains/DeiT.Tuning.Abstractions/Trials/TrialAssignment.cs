@@ -14,6 +14,8 @@ public sealed record TrialAssignment
     [Id(5)] public int Seed { get; init; }
     [Id(6)] public required DeviceLease Lease { get; init; }
     [Id(7)] public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The study's metric (top1, top5, loss): the trial keeps the weights of its best epoch by it.</summary>
+    [Id(20)] public string Metric { get; init; } = "top1";
 
     public string TrialKey => TrialKeys.Of(Study, Number);
     public string AttemptKey => TrialKeys.OfAttempt(Study, Number, Attempt);

@@ -70,6 +70,8 @@ public sealed record TrialRecord
     [Id(14)] public bool External { get; init; }
     /// <summary>Epoch the latest attempt resumed from (0: from scratch).</summary>
     [Id(15)] public int ResumedFromEpoch { get; init; }
+    /// <summary>Top-1 of the trial's best-epoch weights on the test split, scored once the trial completed.</summary>
+    [Id(20)] public double? TestTop1 { get; init; }
 
     public bool IsFinished => Status != TrialStatus.Running;
 }

@@ -398,6 +398,7 @@ public sealed class StudyGrain(
             Seed = unchecked(Spec.Seed * 1_000_003 + record.Number),
             Lease = lease,
             HeartbeatInterval = siloOptions.Value.HeartbeatInterval,
+            Metric = Spec.Metric,
         };
         TrialStartResult result;
         try

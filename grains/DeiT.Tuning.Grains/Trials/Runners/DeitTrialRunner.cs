@@ -15,6 +15,8 @@ public sealed class DeitTrialRunner : ITrialRunner
             Device = context.TorchDevice,
             Threads = context.Threads > 0 ? context.Threads : null,
             CheckpointDirectory = context.CheckpointDirectory,
+            BestWeightsPath = Path.Combine(context.CheckpointDirectory, TrialFiles.BestWeights),
+            BestMetric = a.Metric switch { "top5" => SelectionMetric.Top5, "loss" => SelectionMetric.Loss, _ => SelectionMetric.Top1 },
         };
         var outcome = new Trainer().Run(job, options, report => onEpoch(Metrics(report)) == EpochVerdict.Stop ? EpochDecision.Stop : EpochDecision.Continue,
             progress: null, cancellationToken);

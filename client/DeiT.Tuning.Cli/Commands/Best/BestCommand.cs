@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using DeiT.Tuning.Abstractions.Trials;
+using DeiT.Tuning.Cli.Cluster;
+using DeiT.Tuning.Cli.Infrastructure;
+using DeiT.Tuning.Grains.Trials;
+using DeiT.Tuning.Training.Models;
+
+namespace DeiT.Tuning.Cli.Commands.Best;
+
+/// <summary>`deit-tune best export`: a study's best trial as a model to take away (weights and model card).</summary>
+public static class BestCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("best", "The model a study found: export the best trial's weights");
+        command.Subcommands.Add(Export());
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var command = new Command("export", "Write the best trial's best-epoch weights (safetensors) and its model card (recipe, source, metrics)");
+        var study = StudyAccess.StudyOption();
+        var output = new Option<string>("--out") { Description = "Weights file to write; the model card goes beside it as NAME.json", Required = true };
+        var trial = new Option<int?>("--trial") { Description = "Export this trial instead of the best one" };
+        var checkpointRoot = new Option<string?>("--checkpoint-root")
+        {
+            Description = "The silos' CheckpointRoot (default: DEIT_TUNE_CheckpointRoot, else ./.deit-tune/checkpoints of the folder's embedded silo)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DEIT_TUNE_CheckpointRoot"),
+        };
+        foreach (var option in new Option[] { study, output, trial, checkpointRoot }) command.Options.Add(option);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            await using var connection = await StudyAccess.OpenForReading(result, cancellationToken);
+            var snapshot = await StudyAccess.RequireSnapshot(connection, result.GetValue(study)!);
+            var name = snapshot.Spec.Name;
+            var chosen = result.GetValue(trial) is { } number
+                ? snapshot.Trials.FirstOrDefault(t => t.Number == number) ?? throw new CliException($"--trial {number}: study {name} has no such trial")
+                : StudyViews.Best(snapshot) ?? throw new CliException($"study {name} has no scored trial yet; wait for one to finish an epoch (`deit-tune search status --study {name}`)");
+            var root = result.GetValue(checkpointRoot) ?? Path.Combine(EmbeddedSiloFile.Folder, "checkpoints");
+            var source = Path.Combine(CheckpointPaths.For(root, name, chosen.Number), TrialFiles.BestWeights);
+            if (!File.Exists(source))
+                throw new CliException($"trial {chosen.Number} of {name} kept no best weights at '{source}': " +
+                    (chosen.External || snapshot.Spec.Runner.Kind != Abstractions.Studies.RunnerKind.Deit
+                        ? "only trials of the DeiT runner keep them"
+                        : "give the silos' CheckpointRoot with --checkpoint-root if it is not this folder's"));
+            var card = ModelCard.ReadBeside(source)
+                ?? throw new CliException($"'{ModelCard.PathFor(source)}' is missing: the weights at '{source}' cannot be described");
+            var metrics = new Dictionary<string, double>(card.Metrics);
+            if (chosen.TestTop1 is { } test) metrics["test_top1"] = test;
+            card = card with { Source = $"study {name}, trial {chosen.Number}, {card.Source}", Metrics = metrics };
+
+            var destination = result.GetValue(output)!;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(destination))!;
+            Directory.CreateDirectory(folder);
+            File.Copy(source, destination, overwrite: true);
+            card.SaveBeside(destination);
+            if (result.GetValue(GlobalOptions.Json))
+            {
+                JsonOutput.Write(new { study = name, trial = chosen.Number, value = chosen.Value, metric = snapshot.Spec.Metric, @out = destination, card = ModelCard.PathFor(destination), model = card.Model, source = card.Source, metrics });
+                return 0;
+            }
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"trial {chosen.Number} of {name} ({snapshot.Spec.Metric} {StudyViews.Format(chosen.Value)}, {card.Model}) → {destination} (+ {ModelCard.PathFor(destination)})"));
+            Console.Out.WriteLine($"  evaluate it: deit-tune eval --weights {destination} --dataset {card.Data.Kind} --data-root {card.Data.Root}");
+            return 0;
+        });
+        return command;
+    }
+}

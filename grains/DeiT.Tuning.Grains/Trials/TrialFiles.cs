@@ -1,0 +1,8 @@
+namespace DeiT.Tuning.Grains.Trials;
+
+/// <summary>Files a DeiT trial keeps in its checkpoint folder besides the per-epoch checkpoints.</summary>
+public static class TrialFiles
+{
+    /// <summary>The evaluated weights of the trial's best validation epoch by the study's metric (model card beside it).</summary>
+    public const string BestWeights = "best.safetensors";
+}
