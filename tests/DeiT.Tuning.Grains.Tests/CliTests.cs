@@ -73,7 +73,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void A_deit_search_keeps_best_weights_that_export_and_eval_reproduce()
+    public void A_deit_search_keeps_best_weights_that_export_and_eval_reproduce_then_the_study_is_deleted()
     {
         var data = new[] { "--train-limit", "128", "--val-limit", "64", "--test-limit", "64" };
         var search = _cli.Run(_commands, ["search", "start", "--study", "d1", "--trials", "2", "--parallel", "2", "--sampler", "random",
@@ -98,6 +98,12 @@ public sealed class CliTests : IDisposable
         Assert.Equal("finished", d1.GetProperty("state").GetString());
         Assert.Equal(value, d1.GetProperty("best_value").GetDouble());
         AssertFails(_cli.Run("best", "export", "--study", "d1", "--trial", "7", "--out", "x.safetensors"), 2, "--trial 7: study d1 has no such trial");
+
+        AssertFails(_cli.Run("search", "delete", "--study", "d1"), 2, "add --yes to confirm");
+        Assert.Equal(0, _cli.Run("search", "delete", "--study", "d1", "--yes").ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(_cli.Folder, ".deit-tune", "checkpoints", "d1")));
+        using var afterDelete = JsonDocument.Parse(_cli.Run("studies", "--json").Stdout);
+        Assert.Empty(afterDelete.RootElement.GetProperty("studies").EnumerateArray());
     }
 
     private static void AssertFails(CliRunner.Result result, int exitCode, string message)

@@ -5,6 +5,7 @@ public interface IStudyCatalogGrain : IGrainWithStringKey
 {
     const string Key = "cluster";
     Task Add(string study);
+    Task Remove(string study);
     Task<IReadOnlyList<string>> List();
     /// <summary>Calls Run on every study that was running, so a restarted cluster carries on.</summary>
     Task WakeRunningStudies();

@@ -12,6 +12,10 @@ public interface IStudyGrain : IGrainWithStringKey
     Task<StudySnapshot> Run();
     /// <summary>Stops launching trials and asks the running ones to stop.</summary>
     Task<StudySnapshot> Stop();
+    /// <summary>Raises the trial budget and/or the time budget (never lowers them); a finished study can then be run again.</summary>
+    Task<StudySnapshot> Extend(int? trials, TimeSpan? timeBudget);
+    /// <summary>Removes the study's state, its trials' checkpoints and its catalog entry; refused while trials run.</summary>
+    Task Delete();
     /// <summary>Null when no study of this name exists.</summary>
     Task<StudySnapshot?> GetSnapshot();
     Task<IReadOnlyList<TrialRecord>> GetLeaderboard(int top);

@@ -16,6 +16,11 @@ public sealed class StudyCatalogGrain(
         if (state.State.Studies.Add(study)) await state.WriteStateAsync();
     }
 
+    public async Task Remove(string study)
+    {
+        if (state.State.Studies.Remove(study)) await state.WriteStateAsync();
+    }
+
     public Task<IReadOnlyList<string>> List() => Task.FromResult<IReadOnlyList<string>>(state.State.Studies.ToList());
 
     public Task WakeRunningStudies()

@@ -130,6 +130,40 @@ public sealed class StudyGrain(
         return Snapshot();
     }
 
+    public async Task<StudySnapshot> Extend(int? trials, TimeSpan? timeBudget)
+    {
+        var spec = Spec;
+        if (trials is null && timeBudget is null) throw new ArgumentException("give a new trial budget (--trials) or time budget (--time-budget)");
+        if (trials is { } t && t <= spec.Trials)
+            throw new ArgumentException($"the trial budget can only be raised: the study has {spec.Trials} trials, give --trials above that");
+        if (timeBudget is { } b && spec.TimeBudget is { } old && b <= old)
+            throw new ArgumentException($"the time budget can only be raised: the study has {old}, give --time-budget above that");
+        S.Spec = spec with { Trials = trials ?? spec.Trials, TimeBudget = timeBudget ?? spec.TimeBudget };
+        if (S.StopReason is { } reason && reason.EndsWith("reached", StringComparison.Ordinal) && S.State is StudyState.Running)
+            S.StopReason = null; // the budget that stopped launching is raised: launch again
+        await state.WriteStateAsync();
+        if (S.State is StudyState.Running) await TickLogged();
+        return Snapshot();
+    }
+
+    public async Task Delete()
+    {
+        var spec = Spec;
+        if (S.State is StudyState.Running or StudyState.Stopping && ActiveDeviceTrials() > 0)
+            throw new InvalidOperationException($"study '{spec.Name}' has trials running: stop it first (`deit-tune search stop --study {spec.Name}`)");
+        _watchdog?.Dispose();
+        _watchdog = null;
+        foreach (var lease in S.Leases.Where(l => l.ReleasedAt is null).ToList()) await ReleaseLease(ParseNumber(lease.TrialKey), lease.Attempt);
+        var folder = Path.GetFullPath(Path.Combine(siloOptions.Value.CheckpointRoot, spec.Name));
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        await GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).Remove(spec.Name);
+        await state.ClearStateAsync();
+        state.State = new StudyGrainState();
+        DeactivateOnIdle();
+    }
+
+    private static int ParseNumber(string trialKey) => int.Parse(trialKey[(trialKey.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
+
     public Task<StudySnapshot?> GetSnapshot() => Task.FromResult(S.Spec is null ? null : Snapshot());
 
     public Task<IReadOnlyList<TrialRecord>> GetLeaderboard(int top)

@@ -18,6 +18,8 @@ public static class SearchCommand
         command.Subcommands.Add(Status());
         command.Subcommands.Add(StopCommand());
         command.Subcommands.Add(Resume());
+        command.Subcommands.Add(Extend());
+        command.Subcommands.Add(Delete());
         return command;
     }
 
@@ -57,6 +59,69 @@ public static class SearchCommand
             var name = result.GetValue(study)!;
             await StudyAccess.RequireSnapshot(connection, name);
             return await RunAndFollow(result, connection, connection.Client.GetGrain<IStudyGrain>(name), cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Extend()
+    {
+        var command = new Command("extend", "Raise a study's trial or time budget, then run it on (as resume does)");
+        var study = StudyAccess.StudyOption();
+        var trials = new Option<int?>("--trials") { Description = "New trial budget (above the current one)" };
+        var timeBudget = new Option<string?>("--time-budget") { Description = "New time budget (above the current one), e.g. 30m" };
+        foreach (var option in new Option[] { study, trials, timeBudget, Detach }) command.Options.Add(option);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var budget = result.GetValue(timeBudget) is { } text
+                ? DurationText.TryParse(text) ?? throw new CliException($"--time-budget {text}: write a duration such as 90s, 15m or 1h30m")
+                : (TimeSpan?)null;
+            await using var connection = await OpenForRunning(result, cancellationToken);
+            var name = result.GetValue(study)!;
+            await StudyAccess.RequireSnapshot(connection, name);
+            var grain = connection.Client.GetGrain<IStudyGrain>(name);
+            try
+            {
+                await grain.Extend(result.GetValue(trials), budget);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message);
+            }
+            return await RunAndFollow(result, connection, grain, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var command = new Command("delete", "Delete a study: its state, trials and checkpoints (asks first unless --yes)");
+        var study = StudyAccess.StudyOption();
+        var yes = new Option<bool>("--yes") { Description = "Delete without asking" };
+        command.Options.Add(study);
+        command.Options.Add(yes);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var name = result.GetValue(study)!;
+            await using var connection = await StudyAccess.OpenForReading(result, cancellationToken);
+            var snapshot = await StudyAccess.RequireSnapshot(connection, name);
+            if (!result.GetValue(yes))
+            {
+                if (Console.IsInputRedirected)
+                    throw new CliException($"deleting study {name} ({snapshot.Trials.Count} trials) cannot be undone: add --yes to confirm");
+                Console.Error.Write($"delete study {name}: {snapshot.Trials.Count} trials and their checkpoints? type the study's name to confirm: ");
+                if (Console.ReadLine()?.Trim() != name) throw new CliException("not deleted: the name typed did not match", 1);
+            }
+            try
+            {
+                await connection.Client.GetGrain<IStudyGrain>(name).Delete();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new CliException(e.Message);
+            }
+            if (result.GetValue(GlobalOptions.Json)) JsonOutput.Write(new { study = name, deleted = true, trials = snapshot.Trials.Count });
+            else Console.Out.WriteLine($"study {name} deleted ({snapshot.Trials.Count} trials)");
+            return 0;
         });
         return command;
     }

@@ -1,0 +1,72 @@
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
+
+namespace DeiT.Tuning.Grains.Tests;
+
+/// <summary>Raising a study's budget and deleting studies, one of them while another runs.</summary>
+public sealed class StudyManagementTests(TwoSiloCluster fixture) : IClassFixture<TwoSiloCluster>
+{
+    private StudySpec Spec(string name, int trials, int epochs) => new()
+    {
+        Name = name,
+        Space = FakeTrainingScript.Space,
+        Sampler = "random",
+        Trials = trials,
+        Parallel = 2,
+        Seed = 11,
+        Runner = new TrialRunnerSpec { Kind = RunnerKind.Command, Epochs = epochs, Command = FakeTrainingScript.Command(fixture.Root) },
+    };
+
+    [Fact]
+    public async Task Extending_a_finished_study_runs_the_added_trials_and_a_budget_is_never_lowered()
+    {
+        var study = fixture.Client.GetGrain<IStudyGrain>("extend-me");
+        await study.Create(Spec("extend-me", trials: 1, epochs: 1));
+        await study.Run();
+        Assert.Equal(StudyState.Finished, (await StudyWaiting.UntilSettled(study)).State);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => study.Extend(trials: 1, timeBudget: null));
+        var extended = await study.Extend(trials: 3, timeBudget: TimeSpan.FromMinutes(5));
+        Assert.Equal(3, extended.Spec.Trials);
+        Assert.Equal(TimeSpan.FromMinutes(5), extended.Spec.TimeBudget);
+        await study.Run();
+
+        var done = await StudyWaiting.UntilSettled(study);
+        Assert.Equal(StudyState.Finished, done.State);
+        Assert.Equal([0, 1, 2], done.Trials.Select(t => t.Number));
+        Assert.Equal("trial budget 3 reached", done.StopReason);
+    }
+
+    [Fact]
+    public async Task Deleting_a_study_removes_its_state_and_checkpoints_while_another_study_runs_on()
+    {
+        var old = fixture.Client.GetGrain<IStudyGrain>("delete-old");
+        await old.Create(Spec("delete-old", trials: 2, epochs: 1));
+        await old.Run();
+        await StudyWaiting.UntilSettled(old);
+        var oldCheckpoints = Path.Combine(fixture.CheckpointRoot, "delete-old");
+        Assert.True(Directory.Exists(oldCheckpoints));
+
+        var running = fixture.Client.GetGrain<IStudyGrain>("delete-running");
+        await running.Create(Spec("delete-running", trials: 4, epochs: 4));
+        await running.Run();
+        await Task.Delay(300);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => running.Delete()); // trials run: stop it first
+
+        await old.Delete();
+
+        Assert.Null(await old.GetSnapshot());
+        Assert.False(Directory.Exists(oldCheckpoints));
+        var catalog = await fixture.Client.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).List();
+        Assert.DoesNotContain("delete-old", catalog);
+        Assert.Contains("delete-running", catalog);
+        var done = await StudyWaiting.UntilSettled(running);
+        Assert.Equal(StudyState.Finished, done.State);
+        Assert.All(done.Trials.Where(t => t.Number is not (1 or 2)), t => Assert.Equal(TrialStatus.Completed, t.Status)); // 1 and 2 fail by design
+        Assert.True(Directory.Exists(Path.Combine(fixture.CheckpointRoot, "delete-running")));
+
+        // The name is free again: a new study of that name starts from nothing.
+        await old.Create(Spec("delete-old", trials: 1, epochs: 1));
+        Assert.Empty((await old.GetSnapshot())!.Trials);
+    }
+}
