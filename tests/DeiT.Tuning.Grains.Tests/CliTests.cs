@@ -85,12 +85,16 @@ public sealed class CliTests : IDisposable
         Assert.True(export.ExitCode == 0, export.Stderr);
         using var exported = JsonDocument.Parse(export.Stdout);
         var value = exported.RootElement.GetProperty("value").GetDouble();
+        var testTop1 = exported.RootElement.GetProperty("metrics").GetProperty("test_top1").GetDouble(); // scored when the trial completed
         Assert.True(File.Exists(Path.Combine(_cli.Folder, "model.json")), "the model card goes beside the weights");
 
         var eval = _cli.Run(["eval", "--weights", "model.safetensors", "--split", "val", .. data, "--threads", "1", "--json"]);
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         using var evaluated = JsonDocument.Parse(eval.Stdout);
         Assert.Equal(value, evaluated.RootElement.GetProperty("top1").GetDouble()); // the best epoch's weights, not the last's
+        eval = _cli.Run(["eval", "--weights", "model.safetensors", "--split", "test", .. data, "--threads", "1", "--json"]);
+        using (var onTest = JsonDocument.Parse(eval.Stdout))
+            Assert.Equal(testTop1, onTest.RootElement.GetProperty("top1").GetDouble());
 
         var studies = _cli.Run("studies", "--json");
         using var listed = JsonDocument.Parse(studies.Stdout);

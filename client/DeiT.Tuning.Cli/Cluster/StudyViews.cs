@@ -24,19 +24,20 @@ public static class StudyViews
 
     public static Table TrialTable(string title, IEnumerable<TrialRecord> trials, string metric, bool ranked)
     {
+        var rows = trials.ToList();
+        var tested = rows.Any(t => t.TestTop1 is not null);
         var table = new Table().Title(Markup.Escape(title)).Border(TableBorder.Rounded);
         if (ranked) table.AddColumn(new TableColumn("rank").RightAligned());
-        foreach (var column in new[] { "trial", metric, "state", "epochs", "device", "parameters", "reason" })
+        foreach (var column in new[] { "trial", metric }.Concat(tested ? ["test top1"] : []).Concat(["state", "epochs", "device", "parameters", "reason"]))
             table.AddColumn(new TableColumn(column));
         var rank = 1;
-        foreach (var t in trials)
+        foreach (var t in rows)
         {
             var cells = new List<string>();
             if (ranked) cells.Add((rank++).ToString(CultureInfo.InvariantCulture));
-            cells.AddRange([
-                t.Number.ToString(CultureInfo.InvariantCulture), Format(t.Value), State(t),
-                t.Epochs.Count.ToString(CultureInfo.InvariantCulture), t.Device ?? "", Params(t), t.Reason ?? "",
-            ]);
+            cells.AddRange([t.Number.ToString(CultureInfo.InvariantCulture), Format(t.Value)]);
+            if (tested) cells.Add(Format(t.TestTop1));
+            cells.AddRange([State(t), t.Epochs.Count.ToString(CultureInfo.InvariantCulture), t.Device ?? "", Params(t), t.Reason ?? ""]);
             table.AddRow(cells.Select(Markup.Escape).ToArray());
         }
         return table;
@@ -47,6 +48,7 @@ public static class StudyViews
         number = t.Number,
         state = State(t),
         value = t.Value,
+        test_top1 = t.TestTop1,
         @params = t.Params.ToDictionary(p => p.Key, p => p.Value.Choice is { } c ? (object)c : p.Value.Number),
         reason = t.Reason,
         epochs = t.Epochs.Select(e => new { epoch = e.Epoch, top1 = e.Top1, top5 = e.Top5, loss = e.Loss, train_loss = e.TrainLoss, images_per_second = e.ImagesPerSecond, seconds = e.Seconds }),

@@ -30,6 +30,8 @@ public sealed record TrialOutcome
     [Id(2)] public double DeviceSeconds { get; init; }
     /// <summary>The attempt stopped because its silo is shutting down; the study runs it again elsewhere.</summary>
     [Id(3)] public bool Interrupted { get; init; }
+    /// <summary>Top-1 of the best-epoch weights on the test split (completed DeiT trials).</summary>
+    [Id(20)] public double? TestTop1 { get; init; }
 }
 
 public enum EpochVerdict { Continue, Stop }

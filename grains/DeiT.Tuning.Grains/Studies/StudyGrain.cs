@@ -284,7 +284,7 @@ public sealed class StudyGrain(
                 record = interrupted ? record with { Device = null, Silo = null } : outcome.Status switch
                 {
                     TrialStatus.Completed when record.Epochs.Count == 0 => Finish(record, TrialStatus.Failed, "the run ended without reporting any epoch"),
-                    TrialStatus.Completed => Finish(record, TrialStatus.Completed, null),
+                    TrialStatus.Completed => Finish(record, TrialStatus.Completed, null) with { TestTop1 = outcome.TestTop1 },
                     TrialStatus.Failed => Finish(record, TrialStatus.Failed, outcome.Reason ?? "failed"),
                     _ => Finish(record, TrialStatus.Pruned, outcome.Reason ?? "stopped"),
                 };

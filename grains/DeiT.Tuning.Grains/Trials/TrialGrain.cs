@@ -153,6 +153,7 @@ public sealed class TrialGrain(
             Reason = result.Reason,
             DeviceSeconds = clock.Elapsed.TotalSeconds,
             Interrupted = result.End == RunnerEnd.Cancelled,
+            TestTop1 = result.TestTop1,
         };
         Deliver(() => study.ReportOutcome(a.Number, a.Attempt, outcome), $"report the outcome of {a.TrialKey}", CancellationToken.None);
     }

@@ -1,6 +1,4 @@
-using DeiT.Tuning.Training.Data;
 using DeiT.Tuning.Training.Engine;
-using DeiT.Tuning.Training.Models;
 using TorchSharp;
 using TorchSharp.PyBridge;
 
@@ -36,20 +34,6 @@ public sealed class EngineJobs : IDisposable
 
     public static TrainingRunOptions Run(string? checkpoints = null, string? output = null) =>
         new() { Threads = 2, LoaderWorkers = 2, CheckpointDirectory = checkpoints, OutputPath = output };
-
-    /// <summary>Saved weights evaluated on the job's validation split as the trainer evaluates it (same batches).</summary>
-    public static EvaluationResult EvaluateOnValidation(TrainingJob job, string weights)
-    {
-        var splits = DatasetCatalog.Load(job.Data);
-        var model = ModelZoo.Create(job.Model, new ModelOptions
-        {
-            NumClasses = splits.Train.NumClasses, InChannels = splits.Train.Channels, ImageSize = splits.Train.Height,
-        });
-        using var module = model.Module;
-        ModelIo.Load(model, weights);
-        using var loader = new BatchLoader(splits.Validation, new BatchLoaderOptions { BatchSize = job.Recipe.BatchSize * 2, Workers = 2 });
-        return Evaluator.Evaluate(model, loader, torch.CPU);
-    }
 
     public static Dictionary<string, torch.Tensor> LoadWeights(string path) => Safetensors.LoadStateDict(path);
 

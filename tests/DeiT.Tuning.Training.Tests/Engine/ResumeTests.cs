@@ -67,6 +67,6 @@ public sealed class ResumeTests : IClassFixture<EngineJobs>
         var a = EngineJobs.LoadWeights(_jobs.PathIn("best-a.safetensors"));
         var b = EngineJobs.LoadWeights(_jobs.PathIn("best-b.safetensors"));
         Assert.All(a, kv => Assert.True(EngineJobs.Identical(kv.Value, b[kv.Key]), kv.Key));
-        Assert.Equal(bestEpoch.Validation, EngineJobs.EvaluateOnValidation(job, _jobs.PathIn("best-a.safetensors")));
+        Assert.Equal(bestEpoch.Validation, WeightsEvaluation.Evaluate(job, _jobs.PathIn("best-a.safetensors"), DatasetSplit.Validation, EngineJobs.Run()));
     }
 }

@@ -22,6 +22,8 @@ public sealed class DeitTrialRunner : ITrialRunner
             progress: null, cancellationToken);
         return outcome switch
         {
+            TrainingOutcome.Completed when File.Exists(options.BestWeightsPath) =>
+                new RunnerResult(RunnerEnd.Completed, TestTop1: WeightsEvaluation.Evaluate(job, options.BestWeightsPath!, DatasetSplit.Test, options).Top1),
             TrainingOutcome.Completed => new RunnerResult(RunnerEnd.Completed),
             TrainingOutcome.Stopped => new RunnerResult(RunnerEnd.Stopped),
             TrainingOutcome.Diverged d => new RunnerResult(RunnerEnd.Failed, $"diverged at epoch {d.Epoch}, step {d.Step}: {d.Reason}"),

@@ -20,4 +20,5 @@ public sealed record RunnerContext(TrialAssignment Assignment, string Checkpoint
 
 public enum RunnerEnd { Completed, Stopped, Failed, Cancelled }
 
-public sealed record RunnerResult(RunnerEnd End, string? Reason = null);
+/// <param name="TestTop1">Top-1 of the attempt's best-epoch weights on the test split, when it completed and kept them.</param>
+public sealed record RunnerResult(RunnerEnd End, string? Reason = null, double? TestTop1 = null);

@@ -1,0 +1,25 @@
+using DeiT.Tuning.Training.Data;
+using DeiT.Tuning.Training.Devices;
+using DeiT.Tuning.Training.Models;
+using TorchSharp;
+
+namespace DeiT.Tuning.Training.Engine;
+
+public enum DatasetSplit { Validation, Test }
+
+/// <summary>Saved weights of a job's model evaluated on one of its data's splits, batched as the trainer evaluates.</summary>
+public static class WeightsEvaluation
+{
+    public static EvaluationResult Evaluate(TrainingJob job, string weights, DatasetSplit split, TrainingRunOptions run)
+    {
+        var device = TorchRuntime.Resolve(run.Device);
+        var data = DatasetCatalog.Load(job.Data);
+        var images = split == DatasetSplit.Test ? data.Test : data.Validation;
+        var model = ModelIo.LoadFrozen(job.Model,
+            new ModelOptions { NumClasses = data.Train.NumClasses, InChannels = data.Train.Channels, ImageSize = data.Train.Height }, weights);
+        using var module = model.Module;
+        module.to(device);
+        using var loader = new BatchLoader(images, new BatchLoaderOptions { BatchSize = job.Recipe.BatchSize * 2, Workers = run.LoaderWorkers });
+        return Evaluator.Evaluate(model, loader, device);
+    }
+}
