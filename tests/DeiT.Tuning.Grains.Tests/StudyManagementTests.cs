@@ -69,4 +69,33 @@ public sealed class StudyManagementTests(TwoSiloCluster fixture) : IClassFixture
         await old.Create(Spec("delete-old", trials: 1, epochs: 1));
         Assert.Empty((await old.GetSnapshot())!.Trials);
     }
+
+    [Fact]
+    public async Task Retraining_runs_the_best_configuration_again_with_more_epochs_and_other_seeds_as_marked_trials()
+    {
+        var study = fixture.Client.GetGrain<IStudyGrain>("retrain");
+        await study.Create(Spec("retrain", trials: 3, epochs: 2));
+        await study.Run();
+        var searched = await StudyWaiting.UntilSettled(study);
+        var best = searched.Trials.Single(t => t.Status == TrialStatus.Completed); // trials 1 and 2 fail by design
+
+        var added = await study.Retrain(top: 1, seeds: 2, epochs: 4);
+        Assert.Equal(5, added.Spec.Trials);
+        await study.Run();
+
+        var done = await StudyWaiting.UntilSettled(study);
+        Assert.Equal(StudyState.Finished, done.State);
+        var retrained = done.Trials.Where(t => t.RetrainOf is not null).ToList();
+        Assert.Equal([3, 4], retrained.Select(t => t.Number));
+        Assert.All(retrained, t =>
+        {
+            Assert.Equal(best.Number, t.RetrainOf);
+            Assert.Equal(TrialStatus.Completed, t.Status);
+            Assert.Equal([1, 2, 3, 4], t.Epochs.Select(e => e.Epoch));
+            Assert.Equal(best.Params["x"].Number, t.Params["x"].Number);
+            Assert.Equal(best.Value!.Value, t.Value!.Value, 5); // the fake trainer's last epoch reports x
+        });
+        Assert.NotEqual(retrained[0].Seed, retrained[1].Seed);
+        await Assert.ThrowsAsync<ArgumentException>(() => study.Retrain(top: 1, seeds: 1, epochs: 0));
+    }
 }

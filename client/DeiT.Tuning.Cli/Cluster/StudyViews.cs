@@ -12,6 +12,7 @@ public static class StudyViews
         value is { } v ? v.ToString("G5", CultureInfo.InvariantCulture) : "-";
 
     public static string Params(TrialRecord trial) =>
+        (trial.RetrainOf is { } of ? $"[retrain of {of}, {trial.EpochBudget} epochs, seed {trial.Seed}] " : "") +
         string.Join(" ", trial.Params.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{p.Key}={p.Value.Choice ?? p.Value.Number.ToString("G3", CultureInfo.InvariantCulture)}"));
 
@@ -49,6 +50,9 @@ public static class StudyViews
         state = State(t),
         value = t.Value,
         test_top1 = t.TestTop1,
+        retrain_of = t.RetrainOf,
+        epoch_budget = t.EpochBudget,
+        seed = t.Seed,
         @params = t.Params.ToDictionary(p => p.Key, p => p.Value.Choice is { } c ? (object)c : p.Value.Number),
         reason = t.Reason,
         epochs = t.Epochs.Select(e => new { epoch = e.Epoch, top1 = e.Top1, top5 = e.Top5, loss = e.Loss, train_loss = e.TrainLoss, images_per_second = e.ImagesPerSecond, seconds = e.Seconds }),

@@ -14,6 +14,9 @@ public interface IStudyGrain : IGrainWithStringKey
     Task<StudySnapshot> Stop();
     /// <summary>Raises the trial budget and/or the time budget (never lowers them); a finished study can then be run again.</summary>
     Task<StudySnapshot> Extend(int? trials, TimeSpan? timeBudget);
+    /// <summary>Adds trials that train the <paramref name="top"/> best configurations again for <paramref name="epochs"/>
+    /// epochs, each with <paramref name="seeds"/> seeds, and raises the trial budget by as many (run the study to train them).</summary>
+    Task<StudySnapshot> Retrain(int top, int seeds, int epochs);
     /// <summary>Removes the study's state, its trials' checkpoints and its catalog entry; refused while trials run.</summary>
     Task Delete();
     /// <summary>Null when no study of this name exists.</summary>

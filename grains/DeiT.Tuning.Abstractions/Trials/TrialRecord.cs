@@ -72,6 +72,12 @@ public sealed record TrialRecord
     [Id(15)] public int ResumedFromEpoch { get; init; }
     /// <summary>Top-1 of the trial's best-epoch weights on the test split, scored once the trial completed.</summary>
     [Id(20)] public double? TestTop1 { get; init; }
+    /// <summary>Set on trials `best train` added: the trial whose configuration this one trains again, longer.</summary>
+    [Id(21)] public int? RetrainOf { get; init; }
+    /// <summary>Epochs of this trial when they differ from the study's (retraining).</summary>
+    [Id(22)] public int? EpochBudget { get; init; }
+    /// <summary>Training seed when it differs from the study's per-trial seed (retraining with several seeds).</summary>
+    [Id(23)] public int? Seed { get; init; }
 
     public bool IsFinished => Status != TrialStatus.Running;
 }

@@ -146,6 +146,28 @@ public sealed class StudyGrain(
         return Snapshot();
     }
 
+    public async Task<StudySnapshot> Retrain(int top, int seeds, int epochs)
+    {
+        var spec = Spec;
+        if (top < 1 || seeds < 1 || epochs < 1) throw new ArgumentException($"top, seeds and epochs must be at least 1 (got {top}, {seeds}, {epochs})");
+        if (spec.Runner.Kind == RunnerKind.AskTell) throw new ArgumentException("an ask-and-tell study trains outside the cluster: retrain its configurations yourself");
+        var best = Ranked(S.Trials.Where(t => t.RetrainOf is null)).Take(top).ToList();
+        if (best.Count == 0) throw new ArgumentException($"study '{spec.Name}' has no scored trial to retrain yet");
+        var added = 0;
+        foreach (var trial in best)
+            for (var s = 0; s < seeds; s++, added++)
+                S.Trials.Add(new TrialRecord
+                {
+                    Number = S.Trials.Count, Params = trial.Params, RetrainOf = trial.Number, EpochBudget = epochs,
+                    Seed = TrialSeed(trial) + s, CreatedAt = DateTimeOffset.UtcNow,
+                }); // no device yet: the next tick leases one and dispatches it like a trial to resume
+        S.Spec = spec with { Trials = spec.Trials + added };
+        if (S.State is StudyState.Finished) S.StopReason = null;
+        await state.WriteStateAsync();
+        if (S.State is StudyState.Running) await TickLogged();
+        return Snapshot();
+    }
+
     public async Task Delete()
     {
         var spec = Spec;
@@ -169,11 +191,15 @@ public sealed class StudyGrain(
     public Task<IReadOnlyList<TrialRecord>> GetLeaderboard(int top)
     {
         _ = Spec;
-        var ranked = S.Trials.Where(t => t.Value is { } v && double.IsFinite(v) && t.Status is TrialStatus.Completed or TrialStatus.Pruned);
-        ranked = Spec.Direction == OptimizationDirection.Maximize
+        return Task.FromResult<IReadOnlyList<TrialRecord>>(Ranked(S.Trials).Take(Math.Max(1, top)).ToList());
+    }
+
+    private IEnumerable<TrialRecord> Ranked(IEnumerable<TrialRecord> trials)
+    {
+        var ranked = trials.Where(t => t.Value is { } v && double.IsFinite(v) && t.Status is TrialStatus.Completed or TrialStatus.Pruned);
+        return Spec.Direction == OptimizationDirection.Maximize
             ? ranked.OrderByDescending(t => t.Value).ThenBy(t => t.Number)
             : ranked.OrderBy(t => t.Value).ThenBy(t => t.Number);
-        return Task.FromResult<IReadOnlyList<TrialRecord>>(ranked.Take(Math.Max(1, top)).ToList());
     }
 
     public async Task<TrialRecord> Ask()
@@ -227,7 +253,7 @@ public sealed class StudyGrain(
         {
             verdict = EpochVerdict.Stop; // `search stop`: the trial waits, interrupted, for `search resume`
         }
-        else if (metrics.Epoch < Spec.Runner.Epochs)
+        else if (metrics.Epoch < EpochsOf(record) && record.RetrainOf is null)
         {
             var trials = S.Trials.Select((t, i) => SearchAlgorithms.Freeze(i == index ? record : t, Spec.Metric)).ToList();
             if (_pruner!.ShouldPrune(trials[index], trials, SearchAlgorithms.Direction(Spec)))
@@ -249,7 +275,7 @@ public sealed class StudyGrain(
         var record = S.Trials[index];
         if (record.IsFinished || record.Attempt != attempt) return;
         var known = record.Epochs.Select(e => e.Epoch).ToHashSet();
-        var missing = journaled.Where(e => e.Epoch >= 1 && e.Epoch <= Spec.Runner.Epochs && !known.Contains(e.Epoch)).ToList();
+        var missing = journaled.Where(e => e.Epoch >= 1 && e.Epoch <= EpochsOf(record) && !known.Contains(e.Epoch)).ToList();
         if (missing.Count == 0) return;
         var epochs = record.Epochs.Concat(missing).OrderBy(e => e.Epoch).ToList();
         logger.LogInformation("trial {Trial}: epochs {Epochs} recovered from its journal (their reports were lost with a silo)",
@@ -428,8 +454,8 @@ public sealed class StudyGrain(
             Number = record.Number,
             Attempt = record.Attempt,
             Params = record.Params,
-            Runner = Spec.Runner,
-            Seed = unchecked(Spec.Seed * 1_000_003 + record.Number),
+            Runner = Spec.Runner with { Epochs = EpochsOf(record) },
+            Seed = TrialSeed(record),
             Lease = lease,
             HeartbeatInterval = siloOptions.Value.HeartbeatInterval,
             Metric = Spec.Metric,
@@ -511,7 +537,8 @@ public sealed class StudyGrain(
 
     private TrialRecord NewTrial(bool external)
     {
-        var frozen = S.Trials.Select(t => SearchAlgorithms.Freeze(t, Spec.Metric)).ToList();
+        // Retrained trials ran another epoch budget: their values are not observations of the sampled objective.
+        var frozen = S.Trials.Where(t => t.RetrainOf is null).Select(t => SearchAlgorithms.Freeze(t, Spec.Metric)).ToList();
         var values = _sampler!.Suggest(_space!, frozen, SearchAlgorithms.Direction(Spec));
         S.SamplerState = _sampler.SaveState();
         return new TrialRecord
@@ -543,6 +570,8 @@ public sealed class StudyGrain(
         if (S.PrunerState is not null) _pruner.LoadState(S.PrunerState);
     }
 
+    private int EpochsOf(TrialRecord trial) => trial.EpochBudget ?? Spec.Runner.Epochs;
+    private int TrialSeed(TrialRecord trial) => trial.Seed ?? unchecked(Spec.Seed * 1_000_003 + trial.Number);
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
     private int? IndexOf(int number) => number >= 0 && number < S.Trials.Count ? number : null;
     private List<TrialRecord> RunningTrials() => S.Trials.Where(t => !t.IsFinished && !t.External).ToList();

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Abstractions.Trials;
+using DeiT.Tuning.Cli.Commands.Search;
 using DeiT.Tuning.Cli.Cluster;
 using DeiT.Tuning.Cli.Infrastructure;
 using DeiT.Tuning.Grains.Trials;
@@ -15,6 +17,35 @@ public static class BestCommand
     {
         var command = new Command("best", "The model a study found: export the best trial's weights");
         command.Subcommands.Add(Export());
+        command.Subcommands.Add(Train());
+        return command;
+    }
+
+    private static Command Train()
+    {
+        var command = new Command("train", "Train the best configuration (or the top k, each with several seeds) again for a longer budget, as trials of the same study");
+        var study = StudyAccess.StudyOption();
+        var epochs = new Option<int>("--epochs") { Description = "Epochs of each retraining trial", Required = true };
+        var top = new Option<int>("--top") { Description = "How many of the best configurations", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per configuration", DefaultValueFactory = _ => 1 };
+        foreach (var option in new Option[] { study, epochs, top, seeds, SearchCommand.Detach }) command.Options.Add(option);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            await using var connection = await SearchCommand.OpenForRunning(result, cancellationToken);
+            var name = result.GetValue(study)!;
+            await StudyAccess.RequireSnapshot(connection, name);
+            var grain = connection.Client.GetGrain<IStudyGrain>(name);
+            try
+            {
+                var added = await grain.Retrain(result.GetValue(top), result.GetValue(seeds), result.GetValue(epochs));
+                Console.Error.WriteLine($"retraining {string.Join(", ", added.Trials.Where(t => t.RetrainOf is not null && !t.IsFinished).Select(t => $"trial {t.RetrainOf} as {t.Number}"))} for {result.GetValue(epochs)} epochs");
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message);
+            }
+            return await SearchCommand.RunAndFollow(result, connection, grain, cancellationToken);
+        });
         return command;
     }
 

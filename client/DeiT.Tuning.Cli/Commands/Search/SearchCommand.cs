@@ -9,7 +9,7 @@ namespace DeiT.Tuning.Cli.Commands.Search;
 /// <summary>`deit-tune search start|status|stop|resume`: run a study on the cluster (or the folder's embedded silo).</summary>
 public static class SearchCommand
 {
-    private static readonly Option<bool> Detach = new("--detach") { Description = "Return once the study runs (without --cluster, a background silo keeps it running)" };
+    internal static readonly Option<bool> Detach = new("--detach") { Description = "Return once the study runs (without --cluster, a background silo keeps it running)" };
 
     public static Command Create()
     {
@@ -166,7 +166,7 @@ public static class SearchCommand
         return command;
     }
 
-    private static async Task<TuningConnection> OpenForRunning(ParseResult result, CancellationToken cancellationToken)
+    internal static async Task<TuningConnection> OpenForRunning(ParseResult result, CancellationToken cancellationToken)
     {
         var cluster = result.GetValue(GlobalOptions.Cluster);
         if (result.GetValue(Detach) && string.IsNullOrWhiteSpace(cluster))
@@ -174,7 +174,7 @@ public static class SearchCommand
         return await TuningConnection.OpenAsync(cluster, keepStudiesRunning: true, cancellationToken);
     }
 
-    private static async Task<int> RunAndFollow(ParseResult result, TuningConnection connection, IStudyGrain study, CancellationToken cancellationToken)
+    internal static async Task<int> RunAndFollow(ParseResult result, TuningConnection connection, IStudyGrain study, CancellationToken cancellationToken)
     {
         var json = result.GetValue(GlobalOptions.Json);
         StudySnapshot started;
