@@ -10,7 +10,7 @@ public static class TrainTransforms
     public const int SmallImageMaxSide = 64;
     public const int SmallImagePadding = 4;
 
-    /// <summary>crop/flip → RandAugment (n = RandAugOps, m = RandAugMagnitude, std) → to float and normalize → random erasing.</summary>
+    /// <summary>crop/flip → RandAugment (n = RandAugOps, m = RandAugMagnitude, std) or AutoAugment → to float and normalize → random erasing.</summary>
     public static TransformPipeline ForRecipe(DeitRecipe recipe, ImageDataset data)
     {
         var pixelSteps = new List<IPixelAugmentation>();
