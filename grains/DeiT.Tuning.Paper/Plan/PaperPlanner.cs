@@ -168,8 +168,8 @@ public static class PaperPlanner
             // teacher (Table 2): hard distillation; the teachers' own accuracy beside
             new(PaperTable.Teacher, "deit teacher", null, "hard", "deit", "both", C(HardFromTransformer), null, RowMetric.Top1, PaperReferences.TransformerTeacher),
             new(PaperTable.Teacher, "convnet teacher", null, "hard", "convnet", "both", C(Hard), "deit teacher", RowMetric.Top1, PaperReferences.ConvNetTeacher),
-            new(PaperTable.Teacher, "deit teacher alone", null, "none", "deit", null, C(TransformerTeacher), null, RowMetric.Top1, PaperReferences.TransformerTeacher),
-            new(PaperTable.Teacher, "convnet teacher alone", null, "none", "convnet", null, C(ConvNetTeacher), null, RowMetric.Top1, PaperReferences.ConvNetTeacher),
+            new(PaperTable.Teacher, "deit teacher alone", null, "none", "deit", null, C(TransformerTeacher), null, RowMetric.Top1, PaperReferences.TeacherAlone),
+            new(PaperTable.Teacher, "convnet teacher alone", null, "none", "convnet", null, C(ConvNetTeacher), null, RowMetric.Top1, PaperReferences.TeacherAlone),
             // heads (Table 5, DeiT⚗ rows): the hard-distilled student under each head
             new(PaperTable.Heads, "class", null, "hard", "convnet", "class", C(Hard), null, RowMetric.Top1, PaperReferences.ClassHead),
             new(PaperTable.Heads, "dist", null, "hard", "convnet", "dist", C(Hard), "class", RowMetric.Top1, PaperReferences.DistillationHead),

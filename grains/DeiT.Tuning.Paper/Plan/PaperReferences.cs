@@ -35,6 +35,7 @@ public static class PaperReferences
     // --- teacher (Table 2): DeiT-B teacher recalled → 81.9; RegNetY-8GF (81.7, similar accuracy) → 82.7 ---
     public static PaperFigure ConvNetTeacher { get; } = PaperFigure.DirectionOnly(EffectDirection.Higher, Table2, "a ConvNet teacher beats a transformer teacher"); // recalled +0.8
     public static PaperFigure TransformerTeacher { get; } = PaperFigure.DirectionOnly(EffectDirection.Same, Table2, "baseline");
+    public static PaperFigure TeacherAlone { get; } = PaperFigure.DirectionOnly(EffectDirection.NotReported, Table2, "the teacher's own accuracy");
 
     // --- heads (Table 5, DeiT⚗ rows): class recalled 83.0, distillation token 83.1, both 83.4 ---
     public static PaperFigure ClassHead { get; } = PaperFigure.DirectionOnly(EffectDirection.Same, Table5, "baseline");
