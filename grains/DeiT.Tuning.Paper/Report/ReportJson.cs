@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeiT.Tuning.Paper.Plan;
@@ -19,7 +20,11 @@ public static class ReportJson
         ["rows"] = new JsonArray([.. data.Rows.Select(Row)]),
     };
 
-    public static string Write(PaperReportData data) => ToJson(data).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    public static string Write(PaperReportData data) => ToJson(data).ToJsonString(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,   // a file for people: keep ± and apostrophes readable
+    });
 
     private static JsonObject Row(ReportRow r)
     {
