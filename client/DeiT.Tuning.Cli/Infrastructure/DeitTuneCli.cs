@@ -24,6 +24,7 @@ public static class DeitTuneCli
         root.Subcommands.Add(Commands.Best.BestCommand.Create());
         root.Subcommands.Add(Commands.Plot.PlotCommand.Create());
         root.Subcommands.Add(Commands.Study.StudyCommand.Create());
+        root.Subcommands.Add(Commands.Paper.PaperCommand.Create());
         root.Subcommands.Add(Commands.Silo.SiloCommand.Create());
         return root;
     }

@@ -11,7 +11,8 @@ public sealed class RecipeOptions
     private readonly Option<double> _lr, _minLr, _warmupLr, _weightDecay, _smoothing, _randAugMstd, _mixup, _cutmix,
         _mixupProb, _mixupSwitchProb, _reprob, _dropPath, _distillationAlpha, _distillationTau;
     private readonly Option<double?> _clipGrad, _emaDecay;
-    private readonly Option<string> _distillation;
+    private readonly Option<string> _distillation, _augmentation, _optimizer;
+    private readonly Option<double> _momentum;
     private readonly Dictionary<string, Option> _byField;
 
     public RecipeOptions(DeitRecipe defaults)
@@ -40,6 +41,11 @@ public sealed class RecipeOptions
         _distillation.AcceptOnlyFromAmong("none", "soft", "hard");
         _distillationAlpha = Make("--distillation-alpha", defaults.DistillationAlpha, "Weight of the distillation loss");
         _distillationTau = Make("--distillation-tau", defaults.DistillationTau, "Temperature of soft distillation");
+        _augmentation = Make("--augment", defaults.Augmentation.ToString().ToLowerInvariant(), "Policy augmentation: randaugment (--randaug-*) or autoaugment (timm's original policy)");
+        _augmentation.AcceptOnlyFromAmong("randaugment", "autoaugment");
+        _optimizer = Make("--optimizer", defaults.Optimizer.ToString().ToLowerInvariant(), "Optimizer: adamw or sgd (momentum --momentum)");
+        _optimizer.AcceptOnlyFromAmong("adamw", "sgd");
+        _momentum = Make("--momentum", defaults.Momentum, "SGD momentum");
         _byField = new()
         {
             [nameof(DeitRecipe.Epochs)] = _epochs, [nameof(DeitRecipe.BatchSize)] = _batch, [nameof(DeitRecipe.BaseLr)] = _lr,
@@ -52,6 +58,8 @@ public sealed class RecipeOptions
             [nameof(DeitRecipe.DropPath)] = _dropPath, [nameof(DeitRecipe.RepeatedAugmentation)] = _repeatedAug,
             [nameof(DeitRecipe.Distillation)] = _distillation, [nameof(DeitRecipe.DistillationAlpha)] = _distillationAlpha,
             [nameof(DeitRecipe.DistillationTau)] = _distillationTau,
+            [nameof(DeitRecipe.Augmentation)] = _augmentation, [nameof(DeitRecipe.Optimizer)] = _optimizer,
+            [nameof(DeitRecipe.Momentum)] = _momentum,
         };
     }
 
@@ -109,6 +117,9 @@ public sealed class RecipeOptions
             Distillation = Enum.Parse<DistillationType>(result.GetValue(_distillation)!, ignoreCase: true),
             DistillationAlpha = result.GetValue(_distillationAlpha),
             DistillationTau = result.GetValue(_distillationTau),
+            Augmentation = Enum.Parse<AugmentationPolicy>(result.GetValue(_augmentation)!, ignoreCase: true),
+            Optimizer = Enum.Parse<OptimizerKind>(result.GetValue(_optimizer)!, ignoreCase: true),
+            Momentum = result.GetValue(_momentum),
         };
     }
 

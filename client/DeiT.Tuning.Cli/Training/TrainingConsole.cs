@@ -81,8 +81,10 @@ public static class TrainingConsole
     internal static string Summary(EpochReport r, int epochs)
     {
         var test = r.Test is { } t ? $", test top-1 {Percent(t.Top1)}" : "";
+        var heads = r.ValidationHeads is { } h
+            ? $", heads class {Percent(h.Class.Top1)} / dist {Percent(h.Distillation.Top1)} / both {Percent(h.Both.Top1)}" : "";
         return FormattableString.Invariant(
-            $"epoch {r.Epoch}/{epochs}: lr {r.LearningRate:0.00e+00}, train loss {r.TrainLoss:F4}, val loss {r.Validation.Loss:F4}, val top-1 {Percent(r.Validation.Top1)}, top-5 {Percent(r.Validation.Top5)}{test}, {r.ImagesPerSecond:F0} img/s, {r.EpochTime.TotalSeconds:F0} s");
+            $"epoch {r.Epoch}/{epochs}: lr {r.LearningRate:0.00e+00}, train loss {r.TrainLoss:F4}, val loss {r.Validation.Loss:F4}, val top-1 {Percent(r.Validation.Top1)}, top-5 {Percent(r.Validation.Top5)}{heads}{test}, {r.ImagesPerSecond:F0} img/s, {r.EpochTime.TotalSeconds:F0} s");
     }
 
     private static string Points(double fraction) => (100 * fraction).ToString("F2", CultureInfo.InvariantCulture);

@@ -19,11 +19,18 @@ public static class TrainTransforms
         else
             pixelSteps.Add(new RandomResizedCrop());
         pixelSteps.Add(new RandomHorizontalFlip());
-        if (recipe.RandAugOps > 0)
-            pixelSteps.Add(new RandAugment(recipe.RandAugOps, recipe.RandAugMagnitude, recipe.RandAugMagnitudeStd,
-                data.Normalization.MeanPixel(), resampling: PilResampling.Bicubic));   // DeiT's train_interpolation
+        if (PolicyAugmentation(recipe, data) is { } policy) pixelSteps.Add(policy);
         var tensorSteps = new List<ITensorAugmentation>();
         if (recipe.ErasingProb > 0) tensorSteps.Add(new RandomErasing(recipe.ErasingProb));
         return new TransformPipeline(pixelSteps, data.Normalization, tensorSteps);
     }
+
+    /// <summary>RandAugment (none at 0 ops) or AutoAugment in its place, resampling bicubically (DeiT's train_interpolation).</summary>
+    public static IPixelAugmentation? PolicyAugmentation(DeitRecipe recipe, ImageDataset data) => recipe.Augmentation switch
+    {
+        AugmentationPolicy.AutoAugment => new AutoAugment(data.Normalization.MeanPixel(), PilResampling.Bicubic),
+        _ when recipe.RandAugOps > 0 => new RandAugment(recipe.RandAugOps, recipe.RandAugMagnitude, recipe.RandAugMagnitudeStd,
+            data.Normalization.MeanPixel(), resampling: PilResampling.Bicubic),
+        _ => null,
+    };
 }

@@ -29,4 +29,9 @@ public sealed record DeitRecipe
     public DistillationType Distillation { get; init; } = DistillationType.None;
     public double DistillationAlpha { get; init; } = 0.5;
     public double DistillationTau { get; init; } = 1.0;
+    /// <summary>RandAugment (off at RandAugOps 0) or timm's `original` AutoAugment policy in its place.</summary>
+    public AugmentationPolicy Augmentation { get; init; } = AugmentationPolicy.RandAugment;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+    /// <summary>SGD's momentum (torch.optim.SGD, no dampening, not Nesterov); AdamW ignores it.</summary>
+    public double Momentum { get; init; } = 0.9;
 }

@@ -2,7 +2,8 @@ namespace DeiT.Tuning.Training.Engine;
 
 public sealed record EvaluationResult(double Top1, double Top5, double Loss, int Images);
 
-/// <summary>What a trial reports after each epoch (epochs count from 1).</summary>
+/// <summary>What a trial reports after each epoch (epochs count from 1). <paramref name="ValidationHeads"/>: each head of
+/// a distilled model on the validation split, when the recipe distills.</summary>
 public sealed record EpochReport(
     int Epoch,
     double TrainLoss,
@@ -10,7 +11,8 @@ public sealed record EpochReport(
     EvaluationResult? Test,
     double ImagesPerSecond,
     double LearningRate,
-    TimeSpan EpochTime);
+    TimeSpan EpochTime,
+    HeadEvaluation? ValidationHeads = null);
 
 public enum EpochDecision { Continue, Stop }
 

@@ -41,6 +41,9 @@ public static class RecipeValidation
             (r.RepeatedAugmentation >= 1, nameof(r.RepeatedAugmentation), r.RepeatedAugmentation, "at least 1"),
             (r.DistillationAlpha is >= 0 and <= 1, nameof(r.DistillationAlpha), r.DistillationAlpha, "in [0, 1]"),
             (r.DistillationTau > 0, nameof(r.DistillationTau), r.DistillationTau, "positive"),
+            (Enum.IsDefined(r.Augmentation), nameof(r.Augmentation), r.Augmentation, "RandAugment or AutoAugment"),
+            (Enum.IsDefined(r.Optimizer), nameof(r.Optimizer), r.Optimizer, "AdamW or Sgd"),
+            (r.Momentum is >= 0 and < 1, nameof(r.Momentum), r.Momentum, "in [0, 1)"),
             // timm's Mixup (batch mode) pairs image i with image B-1-i and asserts an even batch.
             (r.BatchSize % 2 == 0 || (r.MixupAlpha == 0 && r.CutmixAlpha == 0), nameof(r.BatchSize), r.BatchSize,
                 "even while Mixup/CutMix is on"),

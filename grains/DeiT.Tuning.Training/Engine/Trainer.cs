@@ -50,7 +50,8 @@ public sealed class Trainer
             var evaluated = setup.EvaluatedModel;
             var validation = Evaluator.Evaluate(evaluated, setup.ValidationLoader, setup.Device);
             var test = setup.TestLoader is { } testLoader ? Evaluator.Evaluate(evaluated, testLoader, setup.Device) : null;
-            var report = new EpochReport(epoch + 1, train.MeanLoss, validation, test, train.ImagesPerSecond, lr, epochClock.Elapsed);
+            var heads = job.Recipe.Distillation != DistillationType.None ? HeadEvaluator.Evaluate(evaluated, setup.ValidationLoader, setup.Device) : null;
+            var report = new EpochReport(epoch + 1, train.MeanLoss, validation, test, train.ImagesPerSecond, lr, epochClock.Elapsed, heads);
             reports.Add(report);
             // Before the checkpoint: a run resumed from this epoch's checkpoint must find its best weights written.
             if (options.BestWeightsPath is { } best && BestEpoch.LastIsBest(reports, options.BestMetric))

@@ -54,7 +54,7 @@ internal sealed class TrainingSetup : IDisposable
         ValidationLoader = EvaluationLoader(Data.Validation, recipe, options);
         TestLoader = job.EvaluateTestEachEpoch ? EvaluationLoader(Data.Test, recipe, options) : null;
 
-        Optimizer = DeitOptimizer.Create(Model, recipe, recipe.BatchSize);
+        Optimizer = RecipeOptimizer.Create(Model, recipe, recipe.BatchSize);
         Schedule = CosineSchedule.ForRecipe(recipe, recipe.BatchSize);
         Ema = recipe.EmaDecay is { } decay ? new ModelEma(Model, decay) : null;
         Loss = new DistillationLoss(recipe.Distillation, recipe.DistillationAlpha, recipe.DistillationTau);

@@ -14,6 +14,7 @@ public sealed class TrainingCommandsTests : IDisposable
     public async Task TeacherTrainThenDistillThenEvalPrintOneJsonDocumentEach()
     {
         var teacher = Path.Combine(_scratch, "teacher.safetensors");
+        var student = Path.Combine(_scratch, "student.safetensors");
         var (code, stdout, _) = await ConsoleCapture.RunAsync($"teacher train --model convnet_tiny --epochs 1 {Tiny} --out {teacher} --json");
         Assert.Equal(0, code);
         using (var document = JsonDocument.Parse(stdout))
@@ -25,7 +26,7 @@ public sealed class TrainingCommandsTests : IDisposable
         Assert.True(File.Exists(teacher));
 
         (code, stdout, _) = await ConsoleCapture.RunAsync(
-            $"train --model deit_micro_distilled_patch4_28 --epochs 1 {Tiny} --distillation hard --teacher {teacher} --teacher-model convnet_tiny --test-each-epoch --json");
+            $"train --model deit_micro_distilled_patch4_28 --epochs 1 {Tiny} --distillation hard --teacher {teacher} --teacher-model convnet_tiny --test-each-epoch --out {student} --json");
         Assert.Equal(0, code);
         using (var document = JsonDocument.Parse(stdout))
         {
@@ -33,6 +34,18 @@ public sealed class TrainingCommandsTests : IDisposable
             Assert.Equal("hard", document.RootElement.GetProperty("job").GetProperty("recipe").GetProperty("distillation").GetString());
             Assert.InRange(epoch.GetProperty("test_top1").GetDouble(), 0, 1);
             Assert.True(epoch.GetProperty("images_per_s").GetDouble() > 0);
+            Assert.InRange(epoch.GetProperty("val_top1_dist").GetDouble(), 0, 1);
+        }
+
+        (code, stdout, _) = await ConsoleCapture.RunAsync(
+            $"eval --model deit_micro_distilled_patch4_28 --weights {student} --test-limit 64 --threads 1 --head dist --compare-with {teacher} --compare-model convnet_tiny --json");
+        Assert.Equal(0, code);
+        using (var document = JsonDocument.Parse(stdout))
+        {
+            Assert.Equal("dist", document.RootElement.GetProperty("head").GetString());
+            var comparison = document.RootElement.GetProperty("comparison");
+            Assert.Equal("class", comparison.GetProperty("head").GetString());
+            Assert.Equal(comparison.GetProperty("differing").GetInt32() / 64.0, comparison.GetProperty("disagreement").GetDouble(), 12);
         }
 
         (code, stdout, _) = await ConsoleCapture.RunAsync($"eval --model convnet_tiny --weights {teacher} --test-limit 64 --threads 1 --json");
@@ -79,6 +92,10 @@ public sealed class TrainingCommandsTests : IDisposable
     [InlineData("train --model deit_micro_patch4_28 --dataset cifar10", "--data-root")]
     [InlineData("train --model deit_micro_patch4_28 --device tpu", "--device")]
     [InlineData("eval --model convnet_tiny --weights missing.safetensors", "--weights")]
+    [InlineData("train --model deit_micro_patch4_28 --momentum 1", "--momentum")]
+    [InlineData("paper plan --budget standard --seeds 2", "--seeds 2")]
+    [InlineData("paper plan --model convnet_small", "--model 'convnet_small'")]
+    [InlineData("paper report --records missing.json --out r", "--records")]
     public async Task BadOptionsFailNamingTheOption(string args, string named)
     {
         var (code, _, stderr) = await ConsoleCapture.RunAsync(args);

@@ -48,6 +48,10 @@ public sealed class TeacherTests : IClassFixture<EngineJobs>
         var distilled = new Trainer().Run(student, EngineJobs.Run(), _ => EpochDecision.Continue, null, CancellationToken.None);
         Assert.IsType<TrainingOutcome.Completed>(distilled);
         Assert.True(double.IsFinite(distilled.Epochs[0].TrainLoss));
+        // A distilling run reports each head on the validation split; a run without distillation has none to report.
+        var heads = Assert.IsType<HeadEvaluation>(distilled.Epochs[0].ValidationHeads);
+        Assert.Equal(distilled.Epochs[0].Validation.Images, heads.Both.Images);
+        Assert.Null(trained.Epochs[0].ValidationHeads);
         Assert.Equal(hashBefore, SHA256.HashData(File.ReadAllBytes(teacherPath)));
     }
 
