@@ -22,7 +22,7 @@ public static class StudyWatcher
                 var shown = seenEpochs.GetValueOrDefault(trial.Number);
                 foreach (var e in trial.Epochs.Where(e => e.Epoch > shown))
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"trial {trial.Number} epoch {e.Epoch}/{snapshot.Spec.Runner.Epochs}: {snapshot.Spec.Metric} {e.Metric(snapshot.Spec.Metric):G4}, loss {e.Loss:G4}, {e.ImagesPerSecond:F0} img/s on {trial.Device}"));
+                        $"trial {trial.Number} epoch {e.Epoch}/{trial.EpochBudget ?? snapshot.Spec.Runner.Epochs}: {snapshot.Spec.Metric} {e.Metric(snapshot.Spec.Metric):G4}, loss {e.Loss:G4}, {e.ImagesPerSecond:F0} img/s on {trial.Device}"));
                 seenEpochs[trial.Number] = trial.Epochs.Count == 0 ? 0 : trial.Epochs.Max(e => e.Epoch);
                 if (trial.IsFinished && seenState.GetValueOrDefault(trial.Number) != trial.Status)
                     Console.Error.WriteLine($"trial {trial.Number} {StudyViews.State(trial)}: {snapshot.Spec.Metric} {StudyViews.Format(trial.Value)}" +
