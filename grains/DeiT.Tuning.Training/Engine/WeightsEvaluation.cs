@@ -7,7 +7,8 @@ namespace DeiT.Tuning.Training.Engine;
 
 public enum DatasetSplit { Validation, Test }
 
-/// <summary>Saved weights of a job's model evaluated on one of its data's splits, batched as the trainer evaluates.</summary>
+/// <summary>Saved weights of a job's model evaluated on one of its data's splits, batched as the trainer evaluates
+/// (distilled models with both heads).</summary>
 public static class WeightsEvaluation
 {
     public static EvaluationResult Evaluate(TrainingJob job, string weights, DatasetSplit split, TrainingRunOptions run)
@@ -20,6 +21,7 @@ public static class WeightsEvaluation
         using var module = model.Module;
         module.to(device);
         using var loader = new BatchLoader(images, new BatchLoaderOptions { BatchSize = job.Recipe.BatchSize * 2, Workers = run.LoaderWorkers });
-        return Evaluator.Evaluate(model, loader, device);
+        // Distilled models as the paper's DeiT⚗ infers: the mean of the two heads' softmax.
+        return model.HasDistillationHead ? HeadEvaluator.Evaluate(model, loader, device).Both : Evaluator.Evaluate(model, loader, device);
     }
 }
