@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using DeiT.Tuning.Training.Data;
 
 namespace DeiT.Tuning.Training.Augment;
@@ -15,7 +17,7 @@ public static class PilResize
     private const double BicubicSupport = 2.0;
 
     /// <summary>Resizes rows [top, top+boxHeight) × columns [left, left+boxWidth) of <paramref name="image"/> to outHeight×outWidth CHW.</summary>
-    public static void Bicubic(DecodedImage image, int top, int left, int boxHeight, int boxWidth, Span<byte> chw, int outHeight, int outWidth)
+    public static unsafe void Bicubic(DecodedImage image, int top, int left, int boxHeight, int boxWidth, Span<byte> chw, int outHeight, int outWidth)
     {
         if (top < 0 || left < 0 || boxHeight <= 0 || boxWidth <= 0 || top + boxHeight > image.Height || left + boxWidth > image.Width)
             throw new ArgumentOutOfRangeException(nameof(top), $"Box ({top}, {left}, {boxHeight}, {boxWidth}) is not inside the {image.Height}×{image.Width} image.");
@@ -26,70 +28,95 @@ public static class PilResize
         // Like PIL: the horizontal pass covers only the source rows the vertical pass reads, and a pass is skipped
         // when its size does not change (its kernel would be the identity anyway).
         int firstRow = vertical.Start[0], lastRow = vertical.Start[outHeight - 1] + vertical.Count[outHeight - 1];
-        int rows = lastRow - firstRow, stride = 3 * image.Width;
-        ReadOnlySpan<byte> source = image.Pixels;
-        byte[]? rented = null;
+        int rows = lastRow - firstRow, stride = 3 * image.Width, rowBytes = 3 * outWidth;
+        byte[]? temp = boxWidth != outWidth ? ArrayPool<byte>.Shared.Rent(rows * rowBytes) : null;
+        var sums = ArrayPool<int>.Shared.Rent(rowBytes);
         try
         {
-            ReadOnlySpan<byte> wide;       // HWC rows [firstRow, lastRow) of the box at the output width
-            int wideStride;
-            if (boxWidth != outWidth)
+            fixed (byte* source = image.Pixels, tempStart = temp, output = chw)
+            fixed (int* acc = sums, hStart = horizontal.Start, hCount = horizontal.Count, hWeights = horizontal.Weights, vWeights = vertical.Weights)
             {
-                rented = ArrayPool<byte>.Shared.Rent(rows * 3 * outWidth);
-                var temp = rented.AsSpan(0, rows * 3 * outWidth);
-                for (int y = 0; y < rows; y++)
-                    ResampleRow(source.Slice((top + firstRow + y) * stride + 3 * left, 3 * boxWidth), temp.Slice(y * 3 * outWidth, 3 * outWidth), horizontal);
-                wide = temp;
-                wideStride = 3 * outWidth;
-            }
-            else
-            {
-                wide = source.Slice((top + firstRow) * stride + 3 * left);
-                wideStride = stride;
-            }
-            int plane = outHeight * outWidth;
-            for (int y = 0; y < outHeight; y++)
-            {
-                int start = vertical.Start[y] - firstRow, count = vertical.Count[y];
-                var k = vertical.Weights.AsSpan(y * vertical.Width, count);
-                for (int x = 0; x < outWidth; x++)
+                byte* wide;        // HWC rows [firstRow, lastRow) of the box at the output width
+                int wideStride;
+                if (temp is not null)
                 {
-                    int r = 1 << (PrecisionBits - 1), g = r, b = r;
-                    int at = start * wideStride + 3 * x;
-                    for (int i = 0; i < count; i++, at += wideStride)
+                    byte* end = source + image.Pixels.Length;
+                    for (int y = 0; y < rows; y++)
+                        ResampleRow(source + (top + firstRow + y) * stride + 3 * left, end, tempStart + y * rowBytes, outWidth, hStart, hCount, hWeights, horizontal.Width);
+                    wide = tempStart;
+                    wideStride = rowBytes;
+                }
+                else
+                {
+                    wide = source + (top + firstRow) * stride + 3 * left;
+                    wideStride = stride;
+                }
+                int plane = outHeight * outWidth;
+                for (int y = 0; y < outHeight; y++)
+                {
+                    // Row by row through the source (contiguous reads) into per-value sums, as PIL's sums per pixel.
+                    for (int x = 0; x < rowBytes; x++) acc[x] = 1 << (PrecisionBits - 1);
+                    int count = vertical.Count[y];
+                    int* k = vWeights + y * vertical.Width;
+                    byte* row = wide + (vertical.Start[y] - firstRow) * wideStride;
+                    for (int i = 0; i < count; i++, row += wideStride) AddScaledRow(acc, row, rowBytes, k[i]);
+                    byte* r = output + y * outWidth, g = r + plane, b = g + plane;
+                    for (int x = 0; x < outWidth; x++)
                     {
-                        int weight = k[i];
-                        r += wide[at] * weight;
-                        g += wide[at + 1] * weight;
-                        b += wide[at + 2] * weight;
+                        r[x] = Clip8(acc[3 * x]);
+                        g[x] = Clip8(acc[3 * x + 1]);
+                        b[x] = Clip8(acc[3 * x + 2]);
                     }
-                    int o = y * outWidth + x;
-                    chw[o] = Clip8(r);
-                    chw[plane + o] = Clip8(g);
-                    chw[2 * plane + o] = Clip8(b);
                 }
             }
         }
         finally
         {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+            if (temp is not null) ArrayPool<byte>.Shared.Return(temp);
+            ArrayPool<int>.Shared.Return(sums);
         }
     }
 
-    private static void ResampleRow(ReadOnlySpan<byte> row, Span<byte> output, Coefficients k)
+    /// <summary>acc[x] += row[x]·weight: exact integer arithmetic, so vector and scalar give the same sums.</summary>
+    private static unsafe void AddScaledRow(int* acc, byte* row, int length, int weight)
     {
-        int outWidth = output.Length / 3;
+        int x = 0;
+        if (Avx2.IsSupported)
+        {
+            var w = Vector256.Create(weight);
+            for (; x + 8 <= length; x += 8)
+                Avx.Store(acc + x, Avx2.Add(Avx.LoadVector256(acc + x), Avx2.MultiplyLow(Avx2.ConvertToVector256Int32(row + x), w)));
+        }
+        for (; x < length; x++) acc[x] += row[x] * weight;
+    }
+
+    /// <param name="end">end of the source buffer: a vector load of a pixel's 4 bytes must not pass it.</param>
+    private static unsafe void ResampleRow(byte* row, byte* end, byte* output, int outWidth, int* start, int* count, int* weights, int width)
+    {
+        var half = Vector128.Create(1 << (PrecisionBits - 1));
         for (int x = 0; x < outWidth; x++)
         {
-            int r = 1 << (PrecisionBits - 1), g = r, b = r;
-            var weights = k.Weights.AsSpan(x * k.Width, k.Count[x]);
-            var pixels = row.Slice(3 * k.Start[x], 3 * weights.Length);
-            for (int i = 0; i < weights.Length; i++)
+            int* k = weights + x * width;
+            byte* p = row + 3 * start[x];
+            int n = count[x];
+            if (Sse41.IsSupported && p + 3 * n + 1 <= end)
             {
-                int weight = weights[i];
-                r += pixels[3 * i] * weight;
-                g += pixels[3 * i + 1] * weight;
-                b += pixels[3 * i + 2] * weight;
+                // One lane per channel (the 4th lane reads the next pixel's red and is dropped).
+                var sum = half;
+                for (int i = 0; i < n; i++, p += 3)
+                    sum = Sse2.Add(sum, Sse41.MultiplyLow(Sse41.ConvertToVector128Int32(p), Vector128.Create(k[i])));
+                output[3 * x] = Clip8(sum.GetElement(0));
+                output[3 * x + 1] = Clip8(sum.GetElement(1));
+                output[3 * x + 2] = Clip8(sum.GetElement(2));
+                continue;
+            }
+            int r = 1 << (PrecisionBits - 1), g = r, b = r;
+            for (int i = 0; i < n; i++, p += 3)
+            {
+                int weight = k[i];
+                r += p[0] * weight;
+                g += p[1] * weight;
+                b += p[2] * weight;
             }
             output[3 * x] = Clip8(r);
             output[3 * x + 1] = Clip8(g);
