@@ -21,16 +21,6 @@ public sealed class DecodedImage : IDisposable
     /// <summary>Row-major RGB triples, 3·Width·Height bytes.</summary>
     public Span<byte> Pixels => (_buffer ?? throw new ObjectDisposedException(nameof(DecodedImage))).AsSpan(0, 3 * Width * Height);
 
-    /// <summary>A new image from HWC RGB bytes (tests, fixtures).</summary>
-    public static DecodedImage FromRgb(ReadOnlySpan<byte> hwc, int width, int height)
-    {
-        if (hwc.Length != 3 * width * height)
-            throw new ArgumentException($"{hwc.Length} bytes do not hold a {width}×{height} RGB image.", nameof(hwc));
-        var image = new DecodedImage(width, height);
-        hwc.CopyTo(image.Pixels);
-        return image;
-    }
-
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);

@@ -46,7 +46,6 @@ public sealed class StreamingImageSet : IImageSet
     public int NumClasses => ClassNames.Count;
     public Normalization Normalization => Normalization.ImageNet;
     public IOriginalCrop EvalCrop { get; }
-    public IReadOnlyList<ImageFileRef> Files => _files;
 
     public DecodedImage Decode(int index)
     {
