@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeiT.Tuning.Cli.Infrastructure;
+using DeiT.Tuning.Training.Data;
 using DeiT.Tuning.Training.Engine;
 
 namespace DeiT.Tuning.Cli.Training;
@@ -7,10 +8,10 @@ namespace DeiT.Tuning.Cli.Training;
 /// <summary>Which dataset, where, and how much of it: the options that make a <see cref="DatasetSpec"/>.</summary>
 public sealed class DataOptions
 {
-    private static readonly string[] Kinds = ["fashion-mnist", "mnist", "cifar10", "cifar100", "imagefolder"];
+    private static readonly string[] Kinds = [.. DatasetCatalog.Kinds];
     private static readonly Dictionary<string, string> InstalledRoots = new()
     {
-        ["fashion-mnist"] = "/usr/share/datasets/fashion-mnist",
+        ["fashion-mnist"] = DatasetCatalog.DefaultFashionMnistRoot,
     };
 
     private readonly Option<string> _dataset = new("--dataset")
@@ -20,7 +21,7 @@ public sealed class DataOptions
     };
     private readonly Option<string?> _root = new("--data-root")
     {
-        Description = "Folder holding the dataset files (default for fashion-mnist: /usr/share/datasets/fashion-mnist)",
+        Description = $"Folder holding the dataset files (default for fashion-mnist: {DatasetCatalog.DefaultFashionMnistRoot}; imagefolder: train/<class>/*.jpg + val/; webdataset: train/*.tar + val/*.tar)",
     };
     private readonly Option<double> _valFraction = new("--val-fraction")
     {
@@ -47,7 +48,7 @@ public sealed class DataOptions
             ?? throw new CliException($"--data-root is required for --dataset {kind}: give the folder holding its files.");
         if (!Directory.Exists(root))
             throw new CliException($"--data-root '{root}' does not exist; point it at the folder holding the {kind} files" +
-                (kind == "fashion-mnist" ? " (apt-get install dataset-fashion-mnist installs them under /usr/share/datasets/fashion-mnist)." : "."));
+                (kind == "fashion-mnist" ? $" (apt-get install dataset-fashion-mnist installs them under {DatasetCatalog.DefaultFashionMnistRoot})." : "."));
         var valFraction = result.GetValue(_valFraction);
         if (valFraction is <= 0 or >= 1)
             throw new CliException($"--val-fraction {valFraction} is invalid: it must be in (0, 1).");

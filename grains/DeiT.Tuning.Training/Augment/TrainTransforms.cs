@@ -10,19 +10,22 @@ public static class TrainTransforms
     public const int SmallImageMaxSide = 64;
     public const int SmallImagePadding = 4;
 
-    /// <summary>crop/flip → RandAugment (n = RandAugOps, m = RandAugMagnitude, std) → to float and normalize → random erasing.</summary>
-    public static TransformPipeline ForRecipe(DeitRecipe recipe, ImageDataset data)
+    /// <summary>crop/flip → RandAugment (n = RandAugOps, m = RandAugMagnitude, std) → to float and normalize → random erasing.
+    /// Streamed sets crop the original (timm's RandomResizedCrop, bicubic); in-memory sets crop their stored images.</summary>
+    public static TransformPipeline ForRecipe(DeitRecipe recipe, IImageSet data)
     {
         var pixelSteps = new List<IPixelAugmentation>();
-        if (Math.Max(data.Height, data.Width) <= SmallImageMaxSide)
+        bool small = Math.Max(data.Height, data.Width) <= SmallImageMaxSide;
+        IOriginalCrop? originalCrop = data is StreamingImageSet ? small ? new ResizeCenterCrop(cropPct: 1.0) : new RandomResizedCropOfOriginal() : null;
+        if (small)
             pixelSteps.Add(new RandomCropWithPadding(SmallImagePadding));
-        else
+        else if (originalCrop is null)
             pixelSteps.Add(new RandomResizedCrop());
         pixelSteps.Add(new RandomHorizontalFlip());
         if (PolicyAugmentation(recipe, data) is { } policy) pixelSteps.Add(policy);
         var tensorSteps = new List<ITensorAugmentation>();
         if (recipe.ErasingProb > 0) tensorSteps.Add(new RandomErasing(recipe.ErasingProb));
-        return new TransformPipeline(pixelSteps, data.Normalization, tensorSteps);
+        return new TransformPipeline(pixelSteps, data.Normalization, tensorSteps) { OriginalCrop = originalCrop };
     }
 
     /// <summary>RandAugment (none at 0 ops) or AutoAugment in its place, resampling bicubically (DeiT's train_interpolation).</summary>

@@ -14,13 +14,13 @@ public sealed class BatchLoader : IDisposable
     private const long OrderStream = 0x0D3E;
     private const long SampleStream = 0xA06;
 
-    private readonly ImageDataset _data;
+    private readonly IImageSet _data;
     private readonly BatchLoaderOptions _options;
     private readonly ConcurrentBag<Batch> _pool = new();
     private readonly ConcurrentDictionary<EpochRun, byte> _runs = new();
     private volatile bool _disposed;
 
-    public BatchLoader(ImageDataset data, BatchLoaderOptions options)
+    public BatchLoader(IImageSet data, BatchLoaderOptions options)
     {
         if (options.BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(options), $"BatchSize must be positive, got {options.BatchSize}.");
         if (options.Workers <= 0) throw new ArgumentOutOfRangeException(nameof(options), $"Workers must be positive, got {options.Workers}.");
@@ -33,15 +33,19 @@ public sealed class BatchLoader : IDisposable
     }
 
     public int BatchesPerEpoch { get; }
-    public ImageDataset Data => _data;
+    public IImageSet Data => _data;
     public BatchLoaderOptions Options => _options;
 
     /// <summary>The dataset indices of the epoch in order (timm RASampler layout when repeats &gt; 1).</summary>
     public int[] EpochOrder(int epoch)
     {
         int n = _data.Count, repeats = _options.RepeatedAugmentation;
-        var distinct = Enumerable.Range(0, n).ToArray();
-        if (_options.Shuffle) SeedMix.Shuffle(SeedMix.Random(_options.Seed, epoch, OrderStream), distinct.AsSpan());
+        var distinct = _options.Shuffle ? _data.ShuffledOrder(_options.Seed, epoch) : null;
+        if (distinct is null)
+        {
+            distinct = Enumerable.Range(0, n).ToArray();
+            if (_options.Shuffle) SeedMix.Shuffle(SeedMix.Random(_options.Seed, epoch, OrderStream), distinct.AsSpan());
+        }
         if (repeats == 1) return distinct;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = distinct[i / repeats];
@@ -79,11 +83,7 @@ public sealed class BatchLoader : IDisposable
         {
             int position = start + i, index = order[position];
             var output = batch.Images.AsSpan(i * size, size);
-            if (transform is null)
-                _data.Normalization.Apply(_data.Image(index), output, _data.Channels);
-            else
-                transform.Apply(_data.Image(index), output, _data.Channels, _data.Height, _data.Width,
-                    SeedMix.Random(_options.Seed, epoch, position, SampleStream));
+            _data.Render(index, output, transform, transform is null ? null : SeedMix.Random(_options.Seed, epoch, position, SampleStream));
             batch.Labels[i] = _data.Labels[index];
             batch.Indices[i] = index;
         }

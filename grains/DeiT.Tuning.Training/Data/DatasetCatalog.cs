@@ -7,14 +7,14 @@ public static class DatasetCatalog
 {
     public const string DefaultFashionMnistRoot = "/usr/share/datasets/fashion-mnist";
     public const int DefaultImageFolderSize = 224;
-    public static IReadOnlyList<string> Kinds { get; } = ["fashion-mnist", "mnist", "cifar10", "cifar100", "imagefolder"];
+    public static IReadOnlyList<string> Kinds { get; } = ["fashion-mnist", "mnist", "cifar10", "cifar100", "imagefolder", "webdataset"];
 
     private static readonly string[] FashionMnistClasses =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     public static DatasetSplits Load(DatasetSpec spec) => Load(spec, DefaultImageFolderSize);
 
-    /// <param name="imageFolderSize">side length ImageFolder images are resized to (other kinds have fixed sizes).</param>
+    /// <param name="imageFolderSize">side length ImageFolder/WebDataset images are rendered at (other kinds have fixed sizes).</param>
     public static DatasetSplits Load(DatasetSpec spec, int imageFolderSize)
     {
         if (spec.ValidationFraction is < 0 or >= 1 || double.IsNaN(spec.ValidationFraction))
@@ -28,6 +28,7 @@ public static class DatasetCatalog
             "cifar10" => LoadCifar10(spec.Root),
             "cifar100" => LoadCifar100(spec.Root),
             "imagefolder" => LoadImageFolder(spec.Root, imageFolderSize),
+            "webdataset" => LoadWebDataset(spec.Root, imageFolderSize),
             _ => throw new ArgumentException($"DatasetSpec.Kind '{spec.Kind}' is unknown; use one of: {string.Join(", ", Kinds)}."),
         };
         var (trainPart, validationPart) = DatasetSplitter.Split(train, spec.ValidationFraction, spec.SplitSeed);
@@ -36,7 +37,7 @@ public static class DatasetCatalog
 
     private static string RootOrDefault(DatasetSpec spec, string fallback) => string.IsNullOrWhiteSpace(spec.Root) ? fallback : spec.Root;
 
-    private static (ImageDataset Train, ImageDataset Test) LoadIdx(string name, string root, string[] classes, Normalization norm)
+    private static (IImageSet Train, IImageSet Test) LoadIdx(string name, string root, string[] classes, Normalization norm)
     {
         string[] needed = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
         var paths = needed.Select(n => IdxReader.Find(root, n)).ToArray();
@@ -62,7 +63,7 @@ public static class DatasetCatalog
         return new ImageDataset(name, 1, rows, columns, pixels, labels, classes, norm);
     }
 
-    private static (ImageDataset, ImageDataset) LoadCifar10(string root)
+    private static (IImageSet, IImageSet) LoadCifar10(string root)
     {
         var folder = FolderHolding(root, "data_batch_1.bin", "cifar-10-batches-bin");
         string[] trainFiles = Enumerable.Range(1, 5).Select(i => $"data_batch_{i}.bin").ToArray();
@@ -73,7 +74,7 @@ public static class DatasetCatalog
         return (Cifar("cifar10", train, classes, Normalization.Cifar10), Cifar("cifar10", test, classes, Normalization.Cifar10));
     }
 
-    private static (ImageDataset, ImageDataset) LoadCifar100(string root)
+    private static (IImageSet, IImageSet) LoadCifar100(string root)
     {
         var folder = FolderHolding(root, "train.bin", "cifar-100-binary");
         RequireFiles("cifar100", folder, ["train.bin", "test.bin"]);
@@ -86,20 +87,34 @@ public static class DatasetCatalog
     private static ImageDataset Cifar(string name, (byte[] Pixels, int[] Labels) data, string[] classes, Normalization norm) =>
         new(name, 3, 32, 32, data.Pixels, data.Labels, classes, norm);
 
-    private static (ImageDataset, ImageDataset) LoadImageFolder(string root, int size)
+    /// <summary>Streamed: the file lists in memory, images decoded per sample by the loader's workers.</summary>
+    private static (IImageSet, IImageSet) LoadImageFolder(string root, int size)
+    {
+        var (trainDir, testDir) = TrainAndTestFolders("imagefolder", root, "train/<class>/*.jpg|png and val/<class>/*.jpg|png");
+        var classes = ImageFolderReader.ClassNames(trainDir);
+        var name = FolderName(root);
+        return (ImageFolderReader.Open(name, trainDir, classes, size), ImageFolderReader.Open(name, testDir, classes, size));
+    }
+
+    private static (IImageSet, IImageSet) LoadWebDataset(string root, int size)
+    {
+        var (trainDir, testDir) = TrainAndTestFolders("webdataset", root, "train/shard-*.tar and val/shard-*.tar");
+        var name = FolderName(root);
+        var train = WebDatasetReader.Open(name, trainDir, size);
+        return (train, WebDatasetReader.Open(name, testDir, size, train.NumClasses));
+    }
+
+    private static (string Train, string Test) TrainAndTestFolders(string kind, string root, string layout)
     {
         var trainDir = Path.Combine(root, "train");
         var testDir = new[] { "val", "test" }.Select(d => Path.Combine(root, d)).FirstOrDefault(Directory.Exists);
         if (!Directory.Exists(trainDir) || testDir is null)
             throw new DatasetFileException(
-                $"imagefolder: '{root}' must hold train/<class>/*.jpg|png and val/<class>/*.jpg|png (or test/); missing {(!Directory.Exists(trainDir) ? "train/" : "val/")}.");
-        var classes = ImageFolderReader.ClassNames(trainDir);
-        var train = ImageFolderReader.Read(trainDir, classes, size);
-        var test = ImageFolderReader.Read(testDir, classes, size);
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
-        return (new ImageDataset(name, 3, size, size, train.Pixels, train.Labels, classes, Normalization.ImageNet),
-            new ImageDataset(name, 3, size, size, test.Pixels, test.Labels, classes, Normalization.ImageNet));
+                $"{kind}: '{root}' must hold {layout} (or test/ for val/); missing {(!Directory.Exists(trainDir) ? "train/" : "val/")}.");
+        return (trainDir, testDir);
     }
+
+    private static string FolderName(string root) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
 
     /// <summary>The root itself, or its standard subfolder from the CIFAR archive, whichever holds the marker file.</summary>
     private static string FolderHolding(string root, string marker, string archiveFolder)

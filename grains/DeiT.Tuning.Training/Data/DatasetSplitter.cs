@@ -5,7 +5,7 @@ public static class DatasetSplitter
 {
     private const long SplitStream = 0x5917;   // keeps split draws apart from other uses of the same seed
 
-    public static (ImageDataset Train, ImageDataset Validation) Split(ImageDataset data, double validationFraction, int seed)
+    public static (IImageSet Train, IImageSet Validation) Split(IImageSet data, double validationFraction, int seed)
     {
         int validationCount = (int)Math.Round(data.Count * validationFraction, MidpointRounding.AwayFromZero);
         var order = Enumerable.Range(0, data.Count).ToArray();

@@ -1,7 +1,9 @@
+using DeiT.Tuning.Training.Augment;
+
 namespace DeiT.Tuning.Training.Data;
 
 /// <summary>An in-memory labelled image set: uint8 pixels, CHW per image, images back to back.</summary>
-public sealed class ImageDataset
+public sealed class ImageDataset : IImageSet
 {
     private readonly byte[] _pixels;
     private readonly int[] _labels;
@@ -42,6 +44,16 @@ public sealed class ImageDataset
     public Normalization Normalization { get; }
 
     public ReadOnlySpan<byte> Image(int index) => _pixels.AsSpan(index * ImageSize, ImageSize);
+
+    public void Render(int index, Span<float> output, IImageTransform? transform, Random? rng)
+    {
+        if (transform is null) Normalization.Apply(Image(index), output, Channels);
+        else transform.Apply(Image(index), output, Channels, Height, Width, rng ?? throw new ArgumentNullException(nameof(rng)));
+    }
+
+    IImageSet IImageSet.Subset(IReadOnlyList<int> indices) => Subset(indices);
+
+    IImageSet IImageSet.Take(int? count) => Take(count);
 
     /// <summary>A copy holding the given images, in the given order.</summary>
     public ImageDataset Subset(IReadOnlyList<int> indices)

@@ -112,6 +112,6 @@ internal sealed class TrainingSetup : IDisposable
             if (name.StartsWith("head_dist.", StringComparison.Ordinal)) parameter.requires_grad = false;
     }
 
-    private static BatchLoader EvaluationLoader(ImageDataset data, DeitRecipe recipe, TrainingRunOptions options) =>
+    private static BatchLoader EvaluationLoader(IImageSet data, DeitRecipe recipe, TrainingRunOptions options) =>
         new(data, new BatchLoaderOptions { BatchSize = recipe.BatchSize * 2, Workers = options.LoaderWorkers });
 }

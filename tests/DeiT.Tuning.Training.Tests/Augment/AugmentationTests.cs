@@ -95,7 +95,7 @@ public class AugmentationTests
     [Fact]
     public void RandAugmentAppliesAboutHalfItsOpsAndIsAPureFunctionOfTheRng()
     {
-        var image = DataTestFiles.FashionMnist.Train.Image(0).ToArray();
+        var image = DataTestFiles.FashionMnist.Train.Stored().Image(0).ToArray();
         var ra = new RandAugment(2, 9, 0.5, [73]);
         var a = image.ToArray();
         var b = image.ToArray();
@@ -122,7 +122,7 @@ public class AugmentationTests
     [Fact]
     public void TrainTransformListComesFromRecipeAndDataset()
     {
-        var fashion = DataTestFiles.FashionMnist.Train;
+        var fashion = DataTestFiles.FashionMnist.Train.Stored();
         var deit = TrainTransforms.ForRecipe(new DeitRecipe(), fashion);
         Assert.Equal(new[] { "RandomCrop(pad 4)", "HorizontalFlip(p 0.5)", "RandAugment(n 2, m 9, std 0.5, inc, bicubic)", "Normalize", "RandomErasing(p 0.25, pixel)" },
             deit.StepNames);
@@ -141,7 +141,7 @@ public class AugmentationTests
     [Fact]
     public void TrainTransformIsDeterministicPerRngAndNormalizes()
     {
-        var fashion = DataTestFiles.FashionMnist.Train;
+        var fashion = DataTestFiles.FashionMnist.Train.Stored();
         var transform = TrainTransforms.ForRecipe(new DeitRecipe(), fashion);
         var image = fashion.Image(3);
         float[] a = new float[784], b = new float[784], c = new float[784];

@@ -8,7 +8,7 @@ namespace DeiT.Tuning.Training.Tests.Data;
 public class BatchLoaderTests
 {
     /// <summary>The first 200 Fashion-MNIST training images: small enough for fast tests, real enough for the augmentations.</summary>
-    private static readonly ImageDataset Small = DataTestFiles.FashionMnist.Train.Take(200);
+    private static readonly ImageDataset Small = DataTestFiles.FashionMnist.Train.Stored().Take(200);
 
     private static BatchLoaderOptions TrainOptions(int workers) => new()
     {

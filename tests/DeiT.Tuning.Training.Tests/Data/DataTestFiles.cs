@@ -17,6 +17,10 @@ internal static class DataTestFiles
     /// <summary>All 60000 training (as Train) and 10000 test images, no validation hold-out.</summary>
     public static DatasetSplits FashionMnist => FullFashionMnist.Value;
 
+    /// <summary>An in-memory split (IDX, CIFAR), to read its stored pixels.</summary>
+    public static ImageDataset Stored(this IImageSet set) =>
+        set as ImageDataset ?? throw new InvalidOperationException($"{set.Name} is {set.GetType().Name}, not an in-memory ImageDataset.");
+
     public static string TempFolder()
     {
         var path = Path.Combine(Path.GetTempPath(), "deit-data-tests-" + Guid.NewGuid().ToString("N"));

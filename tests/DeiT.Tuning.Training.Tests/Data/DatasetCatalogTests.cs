@@ -19,16 +19,16 @@ public class DatasetCatalogTests
         Assert.Equal(54000, a.Train.Count);
         Assert.Equal(6000, a.Validation.Count);
         Assert.Equal(10000, a.Test.Count);
-        Assert.True(a.Validation.Pixels.Span.SequenceEqual(b.Validation.Pixels.Span));
+        Assert.True(a.Validation.Stored().Pixels.Span.SequenceEqual(b.Validation.Stored().Pixels.Span));
         Assert.Equal(a.Validation.Labels, b.Validation.Labels);
-        Assert.False(a.Validation.Pixels.Span.SequenceEqual(c.Validation.Pixels.Span));
+        Assert.False(a.Validation.Stored().Pixels.Span.SequenceEqual(c.Validation.Stored().Pixels.Span));
 
         // Train and validation together are the full training set: compare label histograms and total pixel sums.
         var full = DataTestFiles.FashionMnist.Train;
         var histogram = a.Train.Labels.Concat(a.Validation.Labels).GroupBy(l => l).ToDictionary(g => g.Key, g => g.Count());
         Assert.All(histogram.Values, n => Assert.Equal(6000, n));
         long Sum(ImageDataset d) { long s = 0; foreach (byte v in d.Pixels.Span) s += v; return s; }
-        Assert.Equal(Sum(full), Sum(a.Train) + Sum(a.Validation));
+        Assert.Equal(Sum(full.Stored()), Sum(a.Train.Stored()) + Sum(a.Validation.Stored()));
         Assert.Equal(Normalization.FashionMnist, a.Train.Normalization);
     }
 
@@ -41,7 +41,7 @@ public class DatasetCatalogTests
         Assert.Equal((100, 20, 30), (limited.Train.Count, limited.Validation.Count, limited.Test.Count));
         Assert.Equal(unlimited.Train.Labels.Take(100), limited.Train.Labels);
         Assert.Equal(unlimited.Test.Labels.Take(30), limited.Test.Labels);
-        Assert.True(unlimited.Validation.Pixels.Span[..(20 * 784)].SequenceEqual(limited.Validation.Pixels.Span));
+        Assert.True(unlimited.Validation.Stored().Pixels.Span[..(20 * 784)].SequenceEqual(limited.Validation.Stored().Pixels.Span));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public class DatasetCatalogTests
             Assert.Equal(3, splits.Test.Count);
             Assert.Equal("truck", splits.Test.ClassNames[splits.Test.Labels[0]]);
             // Record r of a file has pixel value (r + channel) at every position of that channel.
-            var image = splits.Train.Image(2);
+            var image = splits.Train.Stored().Image(2);
             Assert.Equal(2, image[0]);
             Assert.Equal(3, image[1024]);
             Assert.Equal(4, image[2048 + 1023]);
@@ -107,7 +107,7 @@ public class DatasetCatalogTests
     }
 
     [Fact]
-    public void ImageFolderReadsClassesPerSubfolderAndResizes()
+    public void ImageFolder_lists_classes_per_subfolder_and_decodes_each_image_when_drawn()
     {
         var folder = DataTestFiles.TempFolder();
         try
@@ -117,18 +117,24 @@ public class DatasetCatalogTests
             WriteImage(Path.Combine(folder, "train", "dog", "c.png"), 8, 30, new Rgb24(10, 200, 10));
             WriteImage(Path.Combine(folder, "val", "dog", "d.png"), 12, 12, new Rgb24(10, 10, 200));
             var splits = DatasetCatalog.Load(new DatasetSpec { Kind = "imagefolder", Root = folder, ValidationFraction = 0 }, imageFolderSize: 8);
+            Assert.IsType<StreamingImageSet>(splits.Train);
             Assert.Equal(new[] { "cat", "dog" }, splits.Train.ClassNames);
             Assert.Equal(new[] { 0, 0, 1 }, splits.Train.Labels);
             Assert.Equal(new[] { 1 }, splits.Test.Labels);
             Assert.Equal((3, 8, 8), (splits.Test.Channels, splits.Test.Height, splits.Test.Width));
-            var test = splits.Test.Image(0);
-            Assert.Equal(10, test[0]);
-            Assert.Equal(200, test[2 * 64 + 63]);
-            Assert.InRange(splits.Train.Image(0)[5], 195, 205);   // red plane of the resized 40×20 image
             Assert.Equal(Normalization.ImageNet, splits.Train.Normalization);
+            // The evaluation view of a one-colour image is that colour, normalized, at every pixel.
+            var rendered = new float[3 * 64];
+            splits.Test.Render(0, rendered, null, null);
+            var expected = new float[3 * 64];
+            Normalization.ImageNet.Apply([.. Enumerable.Repeat((byte)10, 128), .. Enumerable.Repeat((byte)200, 64)], expected, 3);
+            Assert.Equal(expected, rendered);
+            splits.Train.Render(1, rendered, null, null);   // the JPEG: lossy, so near its colour
+            Assert.InRange(rendered[5] * 0.229f + 0.485f, 195 / 255f, 205 / 255f);
 
             File.WriteAllText(Path.Combine(folder, "val", "dog", "broken.png"), "not an image");
-            var e = Assert.Throws<DatasetFileException>(() => DatasetCatalog.Load(new DatasetSpec { Kind = "imagefolder", Root = folder }, 8));
+            var broken = DatasetCatalog.Load(new DatasetSpec { Kind = "imagefolder", Root = folder }, 8).Test;
+            var e = Assert.Throws<DatasetFileException>(() => broken.Render(0, rendered, null, null));
             Assert.Contains("broken.png: not a readable JPEG/PNG image", e.Message);
         }
         finally { Directory.Delete(folder, true); }

@@ -16,7 +16,7 @@ public class IdxReaderTests
         Assert.All(new[] { data.Train, data.Test }, d =>
         {
             Assert.Equal((1, 28, 28, 10), (d.Channels, d.Height, d.Width, d.NumClasses));
-            Assert.Equal(d.Count * 784, d.Pixels.Length);
+            Assert.Equal(d.Count * 784, d.Stored().Pixels.Length);
         });
         Assert.Equal(new[] { 9, 0, 0, 3, 0, 2 }, data.Train.Labels.Take(6));
         Assert.Equal(new[] { 9, 2, 1, 1, 6 }, data.Test.Labels.Take(5));
@@ -24,8 +24,8 @@ public class IdxReaderTests
         // Every class is present 6000 times in the training set.
         Assert.All(data.Train.Labels.GroupBy(l => l), g => Assert.Equal(6000, g.Count()));
         // The first training image (an ankle boot) has a blank top-left corner and ink in the middle.
-        Assert.Equal(0, data.Train.Image(0)[0]);
-        Assert.True(data.Train.Image(0).ToArray().Max() > 200);
+        Assert.Equal(0, data.Train.Stored().Image(0)[0]);
+        Assert.True(data.Train.Stored().Image(0).ToArray().Max() > 200);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using DeiT.Tuning.Training.Data;
 using DeiT.Tuning.Training.Engine;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -7,7 +8,7 @@ namespace DeiT.Tuning.Training.Tests.Engine;
 /// <summary>Small, fast training jobs on the first few hundred real Fashion-MNIST images, and a scratch folder.</summary>
 public sealed class EngineJobs : IDisposable
 {
-    public const string FashionMnistRoot = "/usr/share/datasets/fashion-mnist";
+    public const string FashionMnistRoot = DatasetCatalog.DefaultFashionMnistRoot;
 
     public string Scratch { get; } = Directory.CreateTempSubdirectory("deit-engine-tests-").FullName;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DeiT.Tuning.Cli.Commands.Bench.Loader;
 using DeiT.Tuning.Cli.Commands.Bench.Samplers;
 using DeiT.Tuning.Cli.Commands.Bench.TrainStep;
 
@@ -9,8 +10,9 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks of the platform's parts (training step, samplers)");
+        var command = new Command("bench", "Benchmarks of the platform's parts (training step, input pipeline, samplers)");
         command.Subcommands.Add(TrainStepCommand.Create());
+        command.Subcommands.Add(LoaderCommand.Create());
         command.Subcommands.Add(SamplersCommand.Create());
         return command;
     }

@@ -6,14 +6,13 @@ using DeiT.Tuning.Grains.Studies;
 using DeiT.Tuning.Search.Distributions;
 using DeiT.Tuning.Search.Pruners;
 using DeiT.Tuning.Search.Samplers;
+using DeiT.Tuning.Training.Data;
 
 namespace DeiT.Tuning.Cli.Commands.Search;
 
 /// <summary>The options of `search start` that make a <see cref="StudySpec"/>.</summary>
 public sealed class SearchStartOptions
 {
-    private const string FashionMnistRoot = "/usr/share/datasets/fashion-mnist";
-
     public Option<string> Study { get; } = StudyAccess.StudyOption();
     private readonly Option<FileInfo?> _space = new("--space") { Description = "Search space file (YAML or JSON); default: the DeiT space (without distillation unless --teacher is given)" };
     private readonly Option<int> _trials = new("--trials") { Description = "Trial budget", DefaultValueFactory = _ => 16 };
@@ -23,8 +22,8 @@ public sealed class SearchStartOptions
     private readonly Option<string> _metric = new("--metric") { Description = "Validation metric: top1, top5 or loss", DefaultValueFactory = _ => "top1" };
     private readonly Option<string?> _direction = new("--direction") { Description = "maximize or minimize (default: minimize for loss, else maximize)" };
     private readonly Option<string> _model = new("--model") { Description = "DeiT preset of every trial", DefaultValueFactory = _ => "deit_micro_patch4_28" };
-    private readonly Option<string> _dataset = new("--dataset") { Description = "fashion-mnist, mnist, cifar10, cifar100 or imagefolder", DefaultValueFactory = _ => "fashion-mnist" };
-    private readonly Option<string?> _dataRoot = new("--data-root") { Description = "Dataset folder on the silos (relative to their DataRoot); default for fashion-mnist: " + FashionMnistRoot };
+    private readonly Option<string> _dataset = new("--dataset") { Description = string.Join(", ", DatasetCatalog.Kinds), DefaultValueFactory = _ => "fashion-mnist" };
+    private readonly Option<string?> _dataRoot = new("--data-root") { Description = "Dataset folder on the silos (relative to their DataRoot); default for fashion-mnist: " + DatasetCatalog.DefaultFashionMnistRoot };
     private readonly Option<int?> _trainLimit = new("--train-limit") { Description = "Use only the first N training images" };
     private readonly Option<int?> _valLimit = new("--val-limit") { Description = "Use only the first N validation images" };
     private readonly Option<int?> _testLimit = new("--test-limit") { Description = "Use only the first N test images" };
@@ -119,7 +118,7 @@ public sealed class SearchStartOptions
     private DatasetSettings Dataset(ParseResult result)
     {
         var kind = result.GetValue(_dataset)!;
-        var root = result.GetValue(_dataRoot) ?? (kind == "fashion-mnist" ? FashionMnistRoot
+        var root = result.GetValue(_dataRoot) ?? (kind == "fashion-mnist" ? DatasetCatalog.DefaultFashionMnistRoot
             : throw new CliException($"--data-root is required for --dataset {kind}: give the folder holding its files on the silos"));
         foreach (var (option, value) in new[] { ("--train-limit", result.GetValue(_trainLimit)), ("--val-limit", result.GetValue(_valLimit)), ("--test-limit", result.GetValue(_testLimit)) })
             if (value is < 1) throw new CliException($"{option} {value}: must be at least 1 (or left out for all images)");
