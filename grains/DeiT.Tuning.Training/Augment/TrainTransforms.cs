@@ -29,7 +29,7 @@ public static class TrainTransforms
     }
 
     /// <summary>RandAugment (none at 0 ops) or AutoAugment in its place, resampling bicubically (DeiT's train_interpolation).</summary>
-    public static IPixelAugmentation? PolicyAugmentation(DeitRecipe recipe, ImageDataset data) => recipe.Augmentation switch
+    public static IPixelAugmentation? PolicyAugmentation(DeitRecipe recipe, IImageSet data) => recipe.Augmentation switch
     {
         AugmentationPolicy.AutoAugment => new AutoAugment(data.Normalization.MeanPixel(), PilResampling.Bicubic),
         _ when recipe.RandAugOps > 0 => new RandAugment(recipe.RandAugOps, recipe.RandAugMagnitude, recipe.RandAugMagnitudeStd,
