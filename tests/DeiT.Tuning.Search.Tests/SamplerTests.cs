@@ -175,7 +175,7 @@ public class SamplerTests
     public void Unknown_sampler_names_fail_listing_the_known_ones()
     {
         var e = Assert.Throws<ArgumentException>(() => SamplerFactory.Create("hyperopt", 0));
-        Assert.Contains("random, sobol, tpe, tpe-multivariate, gp, cmaes", e.Message);
+        Assert.Contains("random, sobol, tpe, tpe-multivariate, gp, cmaes, auto", e.Message);
     }
 
     private static string Describe(IReadOnlyDictionary<string, ParamValue> p) =>

@@ -12,11 +12,13 @@ namespace DeiT.Tuning.Search.Samplers;
 /// Categorical and conditional parameters are sampled independently by TPE, as Optuna falls back to its independent
 /// sampler for them. Asynchronous: every suggestion joins the current generation; the generation is told once λ of
 /// its members have finished (recognized by their parameter values), members still running then are dropped.
-/// Failed, pruned and diverged trials rank last.
+/// Failed, pruned and diverged trials rank last. With <paramref name="startAtBest"/> the first run starts at the best
+/// finished trial with a narrower step (local refinement, as <see cref="AutoSampler"/> uses it); restarts go anywhere.
 /// </summary>
-public sealed class CmaEsSampler(int seed, SamplerOptions options) : ISampler
+public sealed class CmaEsSampler(int seed, SamplerOptions options, bool startAtBest = false) : ISampler
 {
     private const double InitialSigma = 1.0 / 6;
+    private const double LocalSigma = 0.1;
 
     private State _state = new(new Rng(seed).Save(), [], null, [], 0);
     private readonly TpeSampler _independent = new(seed + 7919, options, multivariate: false);
@@ -36,7 +38,7 @@ public sealed class CmaEsSampler(int seed, SamplerOptions options) : ISampler
 
         var rng = Rng.Load(_state.Rng);
         if (!_state.Names.SequenceEqual(dims.Select(d => d.Name)) || _state.Cma is null)
-            _state = new State(_state.Rng, dims.Select(d => d.Name).ToArray(), CmaEs.Start(Center(dims.Count), InitialSigma, CmaEs.DefaultPopulation(dims.Count)), [], 0);
+            _state = new State(_state.Rng, dims.Select(d => d.Name).ToArray(), FirstRun(dims, trials, direction), [], 0);
         var cma = TellFinishedGeneration(new CmaEs(_state.Cma!), dims, trials, direction, rng);
 
         var x = cma.Ask(rng);
@@ -80,7 +82,14 @@ public sealed class CmaEsSampler(int seed, SamplerOptions options) : ISampler
     private static string Key(List<NumericDistribution> dims, IReadOnlyDictionary<string, ParamValue> p) =>
         string.Join('|', dims.Select(d => p[d.Name].Number.ToString("R", CultureInfo.InvariantCulture)));
 
-    private static double[] Center(int n) => Enumerable.Repeat(0.5, n).ToArray();
+    private CmaEsState FirstRun(List<NumericDistribution> dims, IReadOnlyList<FrozenTrial> trials, StudyDirection direction)
+    {
+        var population = CmaEs.DefaultPopulation(dims.Count);
+        var best = trials.Where(t => dims.All(d => t.Params.ContainsKey(d.Name)) && double.IsFinite(Score(t, direction)))
+            .MinBy(t => Score(t, direction));
+        if (!startAtBest || best is null) return CmaEs.Start(Enumerable.Repeat(0.5, dims.Count).ToArray(), InitialSigma, population);
+        return CmaEs.Start(dims.Select(d => d.ToUnit(best.Params[d.Name].Number)).ToArray(), LocalSigma, population);
+    }
 
     public string SaveState() => JsonSerializer.Serialize(new SavedState(_state, _independent.SaveState()));
 
