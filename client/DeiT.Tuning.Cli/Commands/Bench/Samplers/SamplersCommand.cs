@@ -39,11 +39,22 @@ public static class SamplersCommand
             Description = "Comma-separated history sizes at which to time one suggestion (e.g. 100,500,2000; empty: skip)",
             DefaultValueFactory = _ => "",
         };
+        var learningCurves = new Option<string?>("--learning-curves")
+        {
+            Description = "Instead: regret on crossing learning curves after these epoch budgets (e.g. 270,540,1080), each sampler without pruning and with Hyperband; --peer: deploy/learning_curves_optuna.py's lines",
+        };
         var command = new Command("samplers", "Simple regret of samplers on test functions (beside Optuna's), and suggestion latency")
         {
-            suite, functions, samplers, trials, seeds, workers, peer, latency,
+            suite, functions, samplers, trials, seeds, workers, peer, latency, learningCurves,
         };
-        command.SetAction(parse => Run(new Settings(
+        command.SetAction(parse => parse.GetValue(learningCurves) is { } epochs
+            ? LearningCurvesCommand.Run(
+                List(parse.GetValue(samplers), "--samplers").Select(ParseSampler).ToList(),
+                List(epochs, "--learning-curves").Select(e => PositiveInt(e, "--learning-curves")).Distinct().Order().ToList(),
+                Positive(parse.GetValue(seeds), "--seeds"),
+                parse.GetValue(peer),
+                parse.GetValue(GlobalOptions.Json))
+            : Run(new Settings(
             Functions(parse.GetValue(suite), parse.GetValue(functions)),
             List(parse.GetValue(samplers), "--samplers").Select(ParseSampler).ToList(),
             List(parse.GetValue(trials), "--trials").Select(t => PositiveInt(t, "--trials")).Distinct().Order().ToList(),
@@ -171,7 +182,7 @@ public static class SamplersCommand
         }
     }
 
-    private static List<string> List(string? text, string option, bool allowEmpty = false)
+    internal static List<string> List(string? text, string option, bool allowEmpty = false)
     {
         var items = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         if (items.Count == 0 && !allowEmpty) throw new CliException($"{option} is empty; give a comma-separated list");
@@ -183,12 +194,12 @@ public static class SamplersCommand
             ? TestFunction.Get(name)
             : throw new CliException($"--functions: unknown function '{name}'; use {string.Join(", ", TestFunction.Names)}");
 
-    private static string ParseSampler(string name) =>
+    internal static string ParseSampler(string name) =>
         SamplerFactory.Names.Contains(name.ToLowerInvariant())
             ? name.ToLowerInvariant()
             : throw new CliException($"--samplers: unknown sampler '{name}'; use {string.Join(", ", SamplerFactory.Names)}");
 
-    private static int PositiveInt(string text, string option) =>
+    internal static int PositiveInt(string text, string option) =>
         int.TryParse(text, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new CliException($"{option}: '{text}' is not a positive whole number");
 
     private static int Positive(int value, string option) =>
