@@ -14,12 +14,13 @@ namespace DeiT.Tuning.Search.Samplers;
 ///   later of its start and its last improvement did not beat the best; the phase then hands over to the other model;</item>
 /// <item>CMA-ES's first run is centred on the best trial with a narrow step (local refinement); later runs restart
 ///   IPOP-style from random points;</item>
-/// <item>over <see cref="MaxGpObservations"/> finished trials: CMA-ES only, since the GP's cost grows as n³.</item>
+/// <item>over <see cref="MaxGpObservations"/> finished trials: CMA-ES only, since the GP's cost grows as n³ (a GP suggestion
+///   took seconds at 2,000 observations in `bench samplers --latency`; CMA-ES takes milliseconds).</item>
 /// </list>
 /// </summary>
 public sealed class AutoSampler(int seed, SamplerOptions options) : ISampler
 {
-    public const int MaxGpObservations = 1000;
+    public const int MaxGpObservations = 500;
 
     private readonly GpSampler _gp = new(seed, options, warpOutputs: true);
     private readonly CmaEsSampler _cmaes = new(seed + 104729, options, startAtBest: true);
