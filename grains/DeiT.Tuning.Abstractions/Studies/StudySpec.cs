@@ -9,7 +9,7 @@ public sealed record StudySpec
     [Id(0)] public required string Name { get; init; }
     /// <summary>Text of the search-space file (YAML or JSON); null: the DeiT default space.</summary>
     [Id(1)] public string? Space { get; init; }
-    [Id(2)] public string Sampler { get; init; } = "tpe";
+    [Id(2)] public string Sampler { get; init; } = "auto";
     /// <summary>Pruner spec such as "none", "median", "asha" or "asha:min=1,rf=3".</summary>
     [Id(3)] public string Pruner { get; init; } = "none";
     /// <summary>Validation metric the study optimizes: top1 | top5 | loss.</summary>

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using DeiT.Tuning.Search.Random;
 using DeiT.Tuning.Search.Samplers;
 
 namespace DeiT.Tuning.Search.Benchmarks;
 
 /// <summary>Simple regret of a sampler on a test function: the best value after a budget minus the known minimum.</summary>
-public sealed record RegretResult(string Function, string Sampler, int Trials, IReadOnlyList<double> Regrets)
+public sealed record RegretResult(string Function, string Sampler, int Trials, int Workers, IReadOnlyList<double> Regrets)
 {
     public double Median => Statistics.Median(Regrets);
     public double Mean => Regrets.Average();
@@ -15,25 +16,53 @@ public sealed record LatencyResult(string Sampler, int Observations, double Mill
 
 public static class SamplerBenchmark
 {
-    /// <summary>Runs <paramref name="trials"/> sequential trials with seeds 0…seeds−1 and records each run's simple regret.</summary>
-    public static RegretResult Regret(TestFunction function, string sampler, int trials, int seeds, SamplerOptions? options = null)
+    /// <summary>
+    /// Runs max(budgets) trials with seeds 0…seeds−1 and records each run's simple regret after each budget (counted
+    /// in finished trials). With more than one worker the run is asynchronous: each trial takes a random duration in
+    /// [1, 2), the next suggestion is made when the earliest running trial finishes, and the sampler sees the other
+    /// workers' trials as running.
+    /// </summary>
+    public static IReadOnlyList<RegretResult> Regret(
+        TestFunction function, string sampler, IReadOnlyList<int> budgets, int seeds, int workers = 1, SamplerOptions? options = null)
     {
-        var regrets = new double[seeds];
+        var maxTrials = budgets.Max();
+        var regrets = budgets.Select(_ => new double[seeds]).ToArray();
         for (var seed = 0; seed < seeds; seed++)
         {
-            var s = SamplerFactory.Create(sampler, seed, options);
-            var history = new List<FrozenTrial>();
-            var best = double.PositiveInfinity;
-            for (var t = 0; t < trials; t++)
-            {
-                var x = s.Suggest(function.Space, history, StudyDirection.Minimize);
-                var value = function[x];
-                best = Math.Min(best, value);
-                history.Add(new FrozenTrial(t, TrialState.Complete, x, value, new Dictionary<int, double>()));
-            }
-            regrets[seed] = best - function.Minimum;
+            var curve = BestCurve(function, SamplerFactory.Create(sampler, seed, options), maxTrials, workers, seed);
+            for (var b = 0; b < budgets.Count; b++) regrets[b][seed] = curve[budgets[b] - 1] - function.Minimum;
         }
-        return new RegretResult(function.Name, sampler, trials, regrets);
+        return budgets.Select((b, i) => new RegretResult(function.Name, sampler, b, workers, regrets[i])).ToList();
+    }
+
+    /// <summary>The best value after each finished trial (in finishing order).</summary>
+    private static double[] BestCurve(TestFunction function, ISampler sampler, int trials, int workers, int seed)
+    {
+        var durations = Rng.Derive(seed, 77);
+        var history = new List<FrozenTrial>();
+        var running = new List<(int Index, double FinishesAt)>();
+        var curve = new double[trials];
+        var best = double.PositiveInfinity;
+        double now = 0;
+        var finished = 0;
+        while (finished < trials)
+        {
+            while (running.Count < workers && history.Count < trials)
+            {
+                var x = sampler.Suggest(function.Space, history, StudyDirection.Minimize);
+                running.Add((history.Count, now + 1 + durations.NextDouble()));
+                history.Add(new FrozenTrial(history.Count, TrialState.Running, x, null, new Dictionary<int, double>()));
+            }
+            var next = running.MinBy(r => r.FinishesAt);
+            running.Remove(next);
+            now = next.FinishesAt;
+            var trial = history[next.Index];
+            var value = function[trial.Params];
+            history[next.Index] = trial with { State = TrialState.Complete, Value = value };
+            best = Math.Min(best, value);
+            curve[finished++] = best;
+        }
+        return curve;
     }
 
     /// <summary>

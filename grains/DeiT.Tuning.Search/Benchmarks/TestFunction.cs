@@ -2,74 +2,49 @@ using DeiT.Tuning.Search.Distributions;
 
 namespace DeiT.Tuning.Search.Benchmarks;
 
-/// <summary>A standard black-box test function to minimize, with its domain and known global minimum.</summary>
-public sealed record TestFunction(string Name, SearchSpace Space, double Minimum, Func<double[], double> Evaluate)
+/// <summary>
+/// A black-box test function to minimize, with its domain and known global minimum. The public suite is the one in
+/// shared/peers/suite.py (same names, domains and minima), so our regrets line up with optuna_suite.py's.
+/// </summary>
+public sealed record TestFunction(string Name, SearchSpace Space, double Minimum, Func<IReadOnlyDictionary<string, ParamValue>, double> Evaluate)
 {
-    public double this[IReadOnlyDictionary<string, ParamValue> x] =>
-        Evaluate(Space.Parameters.Select(p => x[p.Name].Number).ToArray());
+    public double this[IReadOnlyDictionary<string, ParamValue> x] => Evaluate(x);
 
     public static IReadOnlyList<string> Names => All.Keys.ToList();
+
+    /// <summary>The public suite: the functions optuna_suite.py runs Optuna on.</summary>
+    public static IReadOnlyList<string> PublicSuite { get; } =
+    [
+        "branin", "six_hump_camel", "hartmann3", "hartmann6", "shekel10", "ackley5", "rosenbrock4", "styblinski_tang8",
+        "michalewicz5", "mixed",
+    ];
 
     public static TestFunction Get(string name) => All.TryGetValue(name.Trim().ToLowerInvariant(), out var f)
         ? f
         : throw new ArgumentException($"unknown test function '{name}'; use one of {string.Join(", ", All.Keys)}");
 
-    private static SearchSpace Box(params (string Name, double Low, double High)[] bounds) =>
-        new(bounds.Select(b => (Distribution)new FloatDistribution(b.Name, b.Low, b.High)));
-
-    private static SearchSpace UnitBox(int dimensions) =>
-        Box(Enumerable.Range(1, dimensions).Select(i => ($"x{i}", 0.0, 1.0)).ToArray());
-
-    /// <summary>Branin–Hoo on [−5, 10] × [0, 15]; three global minima of 0.397887.</summary>
-    private static double Branin(double[] x)
+    /// <summary>A function of x1…xd on a box.</summary>
+    private static TestFunction Vector(string name, double minimum, Func<double[], double> f, params (double Low, double High)[] bounds)
     {
-        const double a = 1, r = 6, s = 10;
-        var b = 5.1 / (4 * Math.PI * Math.PI);
-        var c = 5 / Math.PI;
-        var t = 1 / (8 * Math.PI);
-        var u = x[1] - b * x[0] * x[0] + c * x[0] - r;
-        return a * u * u + s * (1 - t) * Math.Cos(x[0]) + s;
+        var space = new SearchSpace(bounds.Select((b, i) => (Distribution)new FloatDistribution($"x{i + 1}", b.Low, b.High)));
+        var names = space.Parameters.Select(p => p.Name).ToArray();
+        return new TestFunction(name, space, minimum, x => f(names.Select(n => x[n].Number).ToArray()));
     }
 
-    private static readonly double[] HartmannAlpha = [1.0, 1.2, 3.0, 3.2];
+    private static (double, double)[] Cube(int dimensions, double low, double high) =>
+        Enumerable.Repeat((low, high), dimensions).ToArray();
 
-    private static readonly double[,] Hartmann3A = { { 3, 10, 30 }, { 0.1, 10, 35 }, { 3, 10, 30 }, { 0.1, 10, 35 } };
-
-    private static readonly double[,] Hartmann3P =
-        { { 0.3689, 0.1170, 0.2673 }, { 0.4699, 0.4387, 0.7470 }, { 0.1091, 0.8732, 0.5547 }, { 0.0381, 0.5743, 0.8828 } };
-
-    private static readonly double[,] Hartmann6A =
+    private static readonly Dictionary<string, TestFunction> All = new[]
     {
-        { 10, 3, 17, 3.5, 1.7, 8 }, { 0.05, 10, 17, 0.1, 8, 14 }, { 3, 3.5, 1.7, 10, 17, 8 }, { 17, 8, 0.05, 10, 0.1, 14 },
-    };
-
-    private static readonly double[,] Hartmann6P =
-    {
-        { 0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886 }, { 0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991 },
-        { 0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650 }, { 0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381 },
-    };
-
-    private static readonly Dictionary<string, TestFunction> All = new()
-    {
-        ["branin"] = new("branin", Box(("x1", -5, 10), ("x2", 0, 15)), 0.397887357729739, Branin),
-        ["hartmann3"] = new("hartmann3", UnitBox(3), -3.86278214782076, x => Hartmann(x, Hartmann3A, Hartmann3P)),
-        ["hartmann6"] = new("hartmann6", UnitBox(6), -3.32236801141551, x => Hartmann(x, Hartmann6A, Hartmann6P)),
-    };
-
-    /// <summary>Hartmann-3/6 on the unit cube: −Σ α_i exp(−Σ_j A_ij (x_j − P_ij)²).</summary>
-    private static double Hartmann(double[] x, double[,] a, double[,] p)
-    {
-        double sum = 0;
-        for (var i = 0; i < 4; i++)
-        {
-            double inner = 0;
-            for (var j = 0; j < x.Length; j++)
-            {
-                var d = x[j] - p[i, j];
-                inner += a[i, j] * d * d;
-            }
-            sum += HartmannAlpha[i] * Math.Exp(-inner);
-        }
-        return -sum;
-    }
+        Vector("branin", 0.397887357729739, ClassicFunctions.Branin, (-5, 10), (0, 15)),
+        Vector("six_hump_camel", -1.031628453489877, ClassicFunctions.SixHumpCamel, (-3, 3), (-2, 2)),
+        Vector("hartmann3", -3.86278214782076, ClassicFunctions.Hartmann3, Cube(3, 0, 1)),
+        Vector("hartmann6", -3.32236801141551, ClassicFunctions.Hartmann6, Cube(6, 0, 1)),
+        Vector("shekel10", -10.536409816692, ClassicFunctions.Shekel10, Cube(4, 0, 10)),
+        Vector("ackley5", 0.0, ClassicFunctions.Ackley, Cube(5, -32.768, 32.768)),
+        Vector("rosenbrock4", 0.0, ClassicFunctions.Rosenbrock, Cube(4, -5, 10)),
+        Vector("styblinski_tang8", -39.16616570377142 * 8, ClassicFunctions.StyblinskiTang, Cube(8, -5, 5)),
+        Vector("michalewicz5", -4.687658, ClassicFunctions.Michalewicz, Cube(5, 0, Math.PI)),
+        MixedRecipe.Function,
+    }.ToDictionary(f => f.Name);
 }

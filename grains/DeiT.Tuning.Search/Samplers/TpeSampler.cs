@@ -44,14 +44,16 @@ public sealed class TpeSampler(int seed, SamplerOptions options, bool multivaria
 
     private ParamValue[] SampleGroup(IReadOnlyList<Distribution> group, IReadOnlyList<Ranked> ranked)
     {
-        // Trials that carry every parameter of the group, in chronological order after the split.
-        var usable = ranked.Where(r => group.All(p => r.Trial.Params.TryGetValue(p.Name, out var v) && p.Contains(v))).ToList();
-        if (usable.Count == 0) return group.Select(p => UnitCube.Decode(p, _rng.NextDouble())).ToArray();
+        // As Optuna: γ splits all finished trials, then each side keeps the trials that carry every parameter of the
+        // group (a conditional parameter's l(x) may hold fewer than γ trials), in chronological order.
+        bool Usable(Ranked r) => group.All(p => r.Trial.Params.TryGetValue(p.Name, out var v) && p.Contains(v));
+        if (!ranked.Any(Usable)) return group.Select(p => UnitCube.Decode(p, _rng.NextDouble())).ToArray();
 
-        var below = Math.Min((int)Math.Ceiling(0.1 * usable.Count), 25);
-        double[] Row(FrozenTrial t) => group.Select(p => Internal(p, t.Params[p.Name])).ToArray();
-        var lower = usable.Take(below).Select(r => r.Trial).OrderBy(t => t.Number).Select(Row).ToList();
-        var upper = usable.Skip(below).Select(r => r.Trial).OrderBy(t => t.Number).Select(Row).ToList();
+        var finished = ranked.Count(r => r.Trial.State is TrialState.Complete or TrialState.Pruned);
+        var below = Math.Min((int)Math.Ceiling(0.1 * finished), 25);
+        double[] Row(Ranked r) => group.Select(p => Internal(p, r.Trial.Params[p.Name])).ToArray();
+        var lower = ranked.Take(below).Where(Usable).OrderBy(r => r.Trial.Number).Select(Row).ToList();
+        var upper = ranked.Skip(below).Where(Usable).OrderBy(r => r.Trial.Number).Select(Row).ToList();
 
         var l = new ParzenEstimator(group, lower, options.PriorWeight, multivariate);
         var g = new ParzenEstimator(group, upper, options.PriorWeight, multivariate);

@@ -27,7 +27,7 @@ public static class StudyCommand
         var command = new Command("ask", "A new trial's number and parameters");
         var study = StudyAccess.StudyOption();
         var space = new Option<FileInfo?>("--space") { Description = "Search space file; creates an ask-and-tell study when none exists yet" };
-        var sampler = new Option<string>("--sampler") { Description = "Sampler of a new study: " + string.Join(", ", SamplerFactory.Names), DefaultValueFactory = _ => "tpe" };
+        var sampler = new Option<string>("--sampler") { Description = "Sampler of a new study: " + string.Join(", ", SamplerFactory.Names), DefaultValueFactory = _ => "auto" };
         var direction = new Option<string>("--direction") { Description = "maximize or minimize (new study)", DefaultValueFactory = _ => "maximize" };
         direction.AcceptOnlyFromAmong("maximize", "minimize");
         var seed = new Option<int>("--seed") { Description = "Sampler seed (new study)", DefaultValueFactory = _ => 0 };

@@ -11,6 +11,7 @@ namespace DeiT.Tuning.Search.Samplers.Tpe;
 /// ignored), clipped to [range/min(100, 1+components), range]; multivariate bandwidth: Scott-like
 /// 0.2·n^(−1/(d+4))·range. The prior component is centred with the whole range as bandwidth. In multivariate mode a
 /// component is shared across dimensions (a product kernel); with one dimension the two modes differ only in bandwidth.
+/// Continuous log densities are Optuna 3.1's, which leaves out each component's 1/σ (see NumericLogPdf).
 /// </summary>
 internal sealed class ParzenEstimator
 {
@@ -121,8 +122,11 @@ internal sealed class ParzenEstimator
         var logNormalizer = TruncatedNormal.LogMass((low - mu) / sigma, (high - mu) / sigma);
         if (numeric.Grid is not { } g)
         {
+            // Without the −log σ of a true density, as Optuna 3.1's _truncnorm.logpdf: a component weighs σ times its
+            // density, which favours wide components (the prior above all). With it, our TPE trailed Optuna's on
+            // Branin and Rosenbrock-4 over 50 seeds; without it, the two are even.
             var z = (t - mu) / sigma;
-            return -0.5 * z * z - Math.Log(sigma) - 0.5 * Math.Log(2 * Math.PI) - logNormalizer;
+            return -0.5 * z * z - 0.5 * Math.Log(2 * Math.PI) - logNormalizer;
         }
         // A grid value owns the cell of half a step around it (in log space for log integers).
         double lo, hi;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using DeiT.Tuning.Cli.Infrastructure;
 using DeiT.Tuning.Search.Benchmarks;
 using DeiT.Tuning.Search.Samplers;
@@ -7,13 +8,14 @@ using Spectre.Console;
 namespace DeiT.Tuning.Cli.Commands.Bench.Samplers;
 
 /// <summary>
-/// `deit-tune bench samplers`: simple regret of each sampler on standard test functions (median and mean over seeds)
-/// and the latency of one suggestion after 50 / 200 / 500 observations.
+/// `deit-tune bench samplers`: median simple regret of each sampler per (function, budget, workers) over seeds,
+/// optionally beside a peer's figures (optuna_suite.py's JSON lines) with ratios, and the latency of one suggestion.
 /// </summary>
 public static class SamplersCommand
 {
     public static Command Create()
     {
+        var suite = new Option<string?>("--suite") { Description = "Run a whole suite instead of --functions: 'public' (shared/peers/suite.py)" };
         var functions = new Option<string>("--functions")
         {
             Description = $"Comma-separated test functions ({string.Join(", ", TestFunction.Names)})",
@@ -22,42 +24,67 @@ public static class SamplersCommand
         var samplers = new Option<string>("--samplers")
         {
             Description = $"Comma-separated samplers ({string.Join(", ", SamplerFactory.Names)})",
-            DefaultValueFactory = _ => "random,sobol,tpe,gp",
+            DefaultValueFactory = _ => "random,tpe,gp",
         };
-        var trials = new Option<int>("--trials") { Description = "Trials per run", DefaultValueFactory = _ => 40 };
+        var trials = new Option<string>("--trials") { Description = "Comma-separated budgets (finished trials) at which regret is read", DefaultValueFactory = _ => "40" };
         var seeds = new Option<int>("--seeds") { Description = "Runs (seeds 0…n−1) per function and sampler", DefaultValueFactory = _ => 10 };
+        var workers = new Option<string>("--workers")
+        {
+            Description = "Comma-separated numbers of asynchronous workers (running trials are pending for the sampler)",
+            DefaultValueFactory = _ => "1",
+        };
+        var peer = new Option<string?>("--peer") { Description = "JSON lines from optuna_suite.py to show beside ours, with ratios" };
         var latency = new Option<string>("--latency")
         {
-            Description = "Comma-separated history sizes at which to time one suggestion (empty: skip)",
-            DefaultValueFactory = _ => "50,200,500",
+            Description = "Comma-separated history sizes at which to time one suggestion (e.g. 100,500,2000; empty: skip)",
+            DefaultValueFactory = _ => "",
         };
-        var command = new Command("samplers", "Simple regret of samplers on test functions, and suggestion latency")
+        var learningCurves = new Option<string?>("--learning-curves")
         {
-            functions, samplers, trials, seeds, latency,
+            Description = "Instead: regret on crossing learning curves after these epoch budgets (e.g. 270,540,1080), each sampler without pruning and with Hyperband; --peer: deploy/learning_curves_optuna.py's lines",
         };
-        command.SetAction(parse => Run(new Settings(
-            List(parse.GetValue(functions), "--functions").Select(ParseFunction).ToList(),
+        var command = new Command("samplers", "Simple regret of samplers on test functions (beside Optuna's), and suggestion latency")
+        {
+            suite, functions, samplers, trials, seeds, workers, peer, latency, learningCurves,
+        };
+        command.SetAction(parse => parse.GetValue(learningCurves) is { } epochs
+            ? LearningCurvesCommand.Run(
+                List(parse.GetValue(samplers), "--samplers").Select(ParseSampler).ToList(),
+                List(epochs, "--learning-curves").Select(e => PositiveInt(e, "--learning-curves")).Distinct().Order().ToList(),
+                Positive(parse.GetValue(seeds), "--seeds"),
+                parse.GetValue(peer),
+                parse.GetValue(GlobalOptions.Json))
+            : Run(new Settings(
+            Functions(parse.GetValue(suite), parse.GetValue(functions)),
             List(parse.GetValue(samplers), "--samplers").Select(ParseSampler).ToList(),
-            Positive(parse.GetValue(trials), "--trials"),
+            List(parse.GetValue(trials), "--trials").Select(t => PositiveInt(t, "--trials")).Distinct().Order().ToList(),
             Positive(parse.GetValue(seeds), "--seeds"),
-            List(parse.GetValue(latency), "--latency", allowEmpty: true).Select(ParseObservations).ToList(),
+            List(parse.GetValue(workers), "--workers").Select(w => PositiveInt(w, "--workers")).Distinct().Order().ToList(),
+            ReadPeer(parse.GetValue(peer)),
+            List(parse.GetValue(latency), "--latency", allowEmpty: true).Select(n => PositiveInt(n, "--latency")).ToList(),
             parse.GetValue(GlobalOptions.Json))));
         return command;
     }
 
-    private sealed record Settings(List<TestFunction> Functions, List<string> Samplers, int Trials, int Seeds, List<int> LatencyAt, bool Json);
+    private sealed record Settings(
+        List<TestFunction> Functions, List<string> Samplers, List<int> Budgets, int Seeds, List<int> Workers,
+        IReadOnlyList<PeerFigure> Peer, List<int> LatencyAt, bool Json);
 
     private static int Run(Settings s)
     {
         var regrets = new List<RegretResult>();
         foreach (var function in s.Functions)
             foreach (var sampler in s.Samplers)
-            {
-                Console.Error.WriteLine($"regret: {function.Name} × {sampler} ({s.Seeds} seeds × {s.Trials} trials)…");
-                regrets.Add(SamplerBenchmark.Regret(function, sampler, s.Trials, s.Seeds));
-            }
-        var latencies = new List<LatencyResult>();
+                foreach (var w in s.Workers)
+                {
+                    Console.Error.WriteLine($"regret: {function.Name} × {sampler} × {w} worker(s) ({s.Seeds} seeds × {s.Budgets.Max()} trials)…");
+                    regrets.AddRange(SamplerBenchmark.Regret(function, sampler, s.Budgets, s.Seeds, w));
+                }
+        var sequential = regrets.Where(r => r.Workers == 1).ToList();
+        var rows = s.Peer.Count > 0 ? RegretComparison.Rows(sequential, s.Peer) : [];
+        var means = RegretComparison.GeometricMeans(rows);
         var latencyFunction = TestFunction.Get("hartmann6");
+        var latencies = new List<LatencyResult>();
         foreach (var sampler in s.Samplers)
             foreach (var n in s.LatencyAt)
             {
@@ -69,30 +96,93 @@ public static class SamplersCommand
         {
             JsonOutput.Write(new
             {
-                trials = s.Trials,
+                budgets = s.Budgets,
                 seeds = s.Seeds,
-                regret = regrets.Select(r => new { function = r.Function, sampler = r.Sampler, median = r.Median, mean = r.Mean, per_seed = r.Regrets }),
+                regret = regrets.Select(r => new { function = r.Function, sampler = r.Sampler, trials = r.Trials, workers = r.Workers, median = r.Median, mean = r.Mean, per_seed = r.Regrets }),
+                peer = s.Peer,
+                comparison = rows.Select(r => new
+                {
+                    function = r.Function, trials = r.Trials, sampler = r.Sampler, median = r.Median, peer_tpe = r.PeerTpe,
+                    peer_best_sampler = r.PeerBestSampler, peer_best = r.PeerBest, ratio_to_peer_tpe = r.RatioToPeerTpe,
+                    ratio_to_peer_best = r.RatioToPeerBest,
+                }),
+                geometric_mean_ratio = means,
                 latency = latencies.Select(l => new { sampler = l.Sampler, observations = l.Observations, function = latencyFunction.Name, ms = l.Milliseconds }),
             });
             return 0;
         }
-        var table = new Table().AddColumns("function", "sampler", $"median regret @{s.Trials}", "mean regret");
-        foreach (var r in regrets) table.AddRow(r.Function, r.Sampler, Fmt(r.Median), Fmt(r.Mean));
-        AnsiConsole.Write(table);
+        WriteRegretTable(s, regrets, rows);
+        if (means.Count > 0)
+        {
+            var geo = new Table().AddColumns("sampler", "trials", "geo-mean ratio to peer best", "geo-mean ratio to peer tpe", "functions");
+            foreach (var m in means) geo.AddRow(m.Sampler, m.Trials == 0 ? "all" : $"{m.Trials}", Fmt(m.ToPeerBest), m.ToPeerTpe is { } t ? Fmt(t) : "–", $"{m.Functions}");
+            AnsiConsole.Write(geo);
+        }
         if (latencies.Count > 0)
         {
             var lat = new Table().AddColumn("sampler");
             foreach (var n in s.LatencyAt) lat.AddColumn($"{n} obs (ms)");
             foreach (var sampler in s.Samplers)
-                lat.AddRow([sampler, .. latencies.Where(l => l.Sampler == sampler).Select(l => l.Milliseconds.ToString("F1", System.Globalization.CultureInfo.InvariantCulture))]);
+                lat.AddRow([sampler, .. latencies.Where(l => l.Sampler == sampler).Select(l => l.Milliseconds.ToString("F1", CultureInfo.InvariantCulture))]);
             AnsiConsole.Write(lat);
         }
         return 0;
     }
 
-    private static string Fmt(double x) => x.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>One row per (function, budget, workers): each of our samplers, then the peer's TPE and best with our ratios to them.</summary>
+    private static void WriteRegretTable(Settings s, List<RegretResult> regrets, IReadOnlyList<ComparisonRow> rows)
+    {
+        var table = new Table().AddColumns("function", "trials", "workers");
+        foreach (var sampler in s.Samplers) table.AddColumn(sampler);
+        var peer = s.Peer.Count > 0;
+        if (peer)
+        {
+            table.AddColumns("optuna-tpe", "optuna best");
+            foreach (var sampler in s.Samplers) table.AddColumn($"{sampler} / best");
+        }
+        foreach (var group in regrets.GroupBy(r => (r.Function, r.Trials, r.Workers)))
+        {
+            var cells = new List<string> { group.Key.Function, $"{group.Key.Trials}", $"{group.Key.Workers}" };
+            cells.AddRange(s.Samplers.Select(sampler => Fmt(group.First(r => r.Sampler == sampler).Median)));
+            if (peer)
+            {
+                var here = rows.Where(r => r.Function == group.Key.Function && r.Trials == group.Key.Trials).ToList();
+                var first = here.FirstOrDefault();
+                cells.Add(first?.PeerTpe is { } t ? Fmt(t) : "–");
+                cells.Add(first?.PeerBest is { } b ? $"{Fmt(b)} ({first.PeerBestSampler})" : "–");
+                cells.AddRange(s.Samplers.Select(sampler =>
+                    group.Key.Workers == 1 && here.FirstOrDefault(r => r.Sampler == sampler)?.RatioToPeerBest is { } ratio ? Fmt(ratio) : "–"));
+            }
+            table.AddRow(cells.ToArray());
+        }
+        AnsiConsole.Write(table);
+    }
 
-    private static List<string> List(string? text, string option, bool allowEmpty = false)
+    private static string Fmt(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
+
+    private static List<TestFunction> Functions(string? suite, string? functions)
+    {
+        if (suite is null) return List(functions, "--functions").Select(ParseFunction).ToList();
+        return suite.Trim().ToLowerInvariant() == "public"
+            ? TestFunction.PublicSuite.Select(TestFunction.Get).ToList()
+            : throw new CliException($"--suite: unknown suite '{suite}'; use 'public' or list functions with --functions");
+    }
+
+    private static IReadOnlyList<PeerFigure> ReadPeer(string? path)
+    {
+        if (path is null) return [];
+        if (!File.Exists(path)) throw new CliException($"--peer: file '{path}' does not exist; produce it with python3 shared/peers/optuna_suite.py > FILE");
+        try
+        {
+            return PeerFigures.Parse(path, File.ReadLines(path));
+        }
+        catch (FormatException e)
+        {
+            throw new CliException($"--peer: {e.Message}");
+        }
+    }
+
+    internal static List<string> List(string? text, string option, bool allowEmpty = false)
     {
         var items = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         if (items.Count == 0 && !allowEmpty) throw new CliException($"{option} is empty; give a comma-separated list");
@@ -104,13 +194,13 @@ public static class SamplersCommand
             ? TestFunction.Get(name)
             : throw new CliException($"--functions: unknown function '{name}'; use {string.Join(", ", TestFunction.Names)}");
 
-    private static string ParseSampler(string name) =>
+    internal static string ParseSampler(string name) =>
         SamplerFactory.Names.Contains(name.ToLowerInvariant())
             ? name.ToLowerInvariant()
             : throw new CliException($"--samplers: unknown sampler '{name}'; use {string.Join(", ", SamplerFactory.Names)}");
 
-    private static int ParseObservations(string text) =>
-        int.TryParse(text, out var n) && n > 0 ? n : throw new CliException($"--latency: '{text}' is not a positive whole number");
+    internal static int PositiveInt(string text, string option) =>
+        int.TryParse(text, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new CliException($"{option}: '{text}' is not a positive whole number");
 
     private static int Positive(int value, string option) =>
         value > 0 ? value : throw new CliException($"{option} must be positive (got {value})");

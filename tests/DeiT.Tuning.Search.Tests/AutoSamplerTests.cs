@@ -1,0 +1,80 @@
+using DeiT.Tuning.Search.Distributions;
+using DeiT.Tuning.Search.Samplers;
+
+namespace DeiT.Tuning.Search.Tests;
+
+public class AutoSamplerTests
+{
+    private static readonly SearchSpace Plane = new([new FloatDistribution("x", 0, 1), new FloatDistribution("y", 0, 1)]);
+
+    private static List<FrozenTrial> History(params double[] values) =>
+        values.Select((v, i) => Trials.Complete(i, new Dictionary<string, ParamValue>
+        {
+            ["x"] = ParamValue.Of((i * 0.37) % 1), ["y"] = ParamValue.Of((i * 0.61) % 1),
+        }, v)).ToList();
+
+    [Fact]
+    public void A_phase_stalls_after_patience_trials_without_improvement()
+    {
+        Assert.Equal(10, AutoSampler.Patience(Plane));
+        var improving = History(Enumerable.Range(0, 20).Select(i => 20.0 - i).ToArray());
+        Assert.False(AutoSampler.IsStalled(Plane, improving, StudyDirection.Minimize));
+        var flat = History([.. Enumerable.Range(0, 10).Select(i => 20.0 - i), .. Enumerable.Repeat(50.0, 10)]);
+        Assert.True(AutoSampler.IsStalled(Plane, flat, StudyDirection.Minimize));
+        Assert.False(AutoSampler.IsStalled(Plane, flat, StudyDirection.Maximize)); // the 50s are improvements
+        Assert.False(AutoSampler.IsStalled(Plane, flat, StudyDirection.Minimize, phaseStart: 15)); // a phase that began later
+    }
+
+    [Fact]
+    public void Switches_to_cmaes_centred_on_the_best_when_the_gp_stalls_and_back_when_cmaes_stalls()
+    {
+        var sampler = new AutoSampler(5, new SamplerOptions { GpCandidates = 64 });
+        var improving = History(Enumerable.Range(0, 12).Select(i => 20.0 - i).ToArray());
+        sampler.Suggest(Plane, improving, StudyDirection.Minimize);
+        Assert.Equal("gp", sampler.LastModel);
+
+        var stalled = History([.. Enumerable.Range(0, 10).Select(i => 20.0 - i), .. Enumerable.Repeat(50.0, 10)]);
+        var best = stalled[9].Params;
+        var suggestion = sampler.Suggest(Plane, stalled, StudyDirection.Minimize);
+        Assert.Equal("cmaes", sampler.LastModel);
+        // The first CMA-ES run is local: σ = 0.1 of the cube around the best trial.
+        Assert.True(Math.Abs(suggestion["x"].Number - best["x"].Number) < 0.5 && Math.Abs(suggestion["y"].Number - best["y"].Number) < 0.5);
+
+        var longer = History([.. Enumerable.Range(0, 10).Select(i => 20.0 - i), .. Enumerable.Repeat(50.0, 20)]);
+        sampler.Suggest(Plane, longer, StudyDirection.Minimize);
+        Assert.Equal("gp", sampler.LastModel);
+    }
+
+    [Fact]
+    public void Pending_trials_change_the_next_suggestion()
+    {
+        var f = Search.Benchmarks.TestFunction.Get("branin");
+        var history = new List<FrozenTrial>();
+        var warmup = new AutoSampler(1, new SamplerOptions { GpCandidates = 128 });
+        for (var t = 0; t < 12; t++)
+        {
+            var x = warmup.Suggest(f.Space, history, StudyDirection.Minimize);
+            history.Add(Trials.Complete(t, x, f[x]));
+        }
+        var state = warmup.SaveState();
+        var alone = new AutoSampler(1, new SamplerOptions { GpCandidates = 128 });
+        alone.LoadState(state);
+        var first = alone.Suggest(f.Space, history, StudyDirection.Minimize);
+
+        var parallel = new AutoSampler(1, new SamplerOptions { GpCandidates = 128 });
+        parallel.LoadState(state);
+        var running = new FrozenTrial(12, TrialState.Running, first, null, new Dictionary<int, double>());
+        var second = parallel.Suggest(f.Space, [.. history, running], StudyDirection.Minimize);
+        var distance = Math.Sqrt(Math.Pow((first["x1"].Number - second["x1"].Number) / 15, 2) + Math.Pow((first["x2"].Number - second["x2"].Number) / 15, 2));
+        Assert.True(distance > 1e-3, $"the second worker got the running trial's point again ({distance})");
+    }
+
+    [Fact]
+    public void Output_copula_keeps_order_and_removes_scale()
+    {
+        var warped = GpSampler.Copula([1e5, 1, 3, 3, 2]);
+        Assert.Equal(warped[2], warped[3]);
+        Assert.True(warped[1] < warped[4] && warped[4] < warped[2] && warped[3] < warped[0]);
+        Assert.Equal(-warped[1], warped[0], 12); // symmetric around 0 however far the outlier lies
+    }
+}

@@ -1,0 +1,80 @@
+using DeiT.Tuning.Search.Distributions;
+using DeiT.Tuning.Search.Samplers;
+
+namespace DeiT.Tuning.Search.Tests;
+
+public class CmaEsSamplerTests
+{
+    private static readonly SearchSpace Box = new(Enumerable.Range(1, 4).Select(i => (Distribution)new FloatDistribution($"x{i}", -5, 5)));
+
+    private static double Quadratic(IReadOnlyDictionary<string, ParamValue> p) =>
+        Enumerable.Range(1, 4).Sum(i => i * Math.Pow(p[$"x{i}"].Number - 1, 2));
+
+    [Fact]
+    public void Converges_on_a_quadratic()
+    {
+        var sampler = new CmaEsSampler(1, new SamplerOptions());
+        var history = new List<FrozenTrial>();
+        for (var t = 0; t < 300; t++)
+        {
+            var x = sampler.Suggest(Box, history, StudyDirection.Minimize);
+            history.Add(Trials.Complete(t, x, Quadratic(x)));
+        }
+        var firstGeneration = history.Take(7).Min(t => t.Value!.Value);
+        var best = history.Min(t => t.Value!.Value);
+        Assert.True(best < 1e-3, $"best {best}");
+        Assert.True(firstGeneration > 1, $"first generation already at {firstGeneration}");
+    }
+
+    [Fact]
+    public void The_generation_waits_for_lambda_finished_members_while_others_run()
+    {
+        // λ = 4 + ⌊3 ln 4⌋ = 8: with 8 trials running, the distribution has not moved, so a ninth suggestion comes
+        // from the initial distribution; once they finish it is updated and the mean moves towards the optimum.
+        var sampler = new CmaEsSampler(2, new SamplerOptions());
+        var history = new List<FrozenTrial>();
+        for (var t = 0; t < 8; t++)
+        {
+            var x = sampler.Suggest(Box, history, StudyDirection.Minimize);
+            history.Add(new FrozenTrial(t, TrialState.Running, x, null, new Dictionary<int, double>()));
+        }
+        var before = sampler.SaveState();
+        sampler.Suggest(Box, history, StudyDirection.Minimize);
+        Assert.Contains("\"Generation\":0", sampler.SaveState());
+        for (var t = 0; t < 8; t++) history[t] = history[t] with { State = TrialState.Complete, Value = Quadratic(history[t].Params) };
+        sampler.Suggest(Box, history, StudyDirection.Minimize);
+        Assert.Contains("\"Generation\":1", sampler.SaveState());
+        Assert.DoesNotContain("\"Generation\":1", before);
+    }
+
+    [Fact]
+    public void Restarts_with_a_larger_population_after_converging()
+    {
+        var sampler = new CmaEsSampler(3, new SamplerOptions());
+        var history = new List<FrozenTrial>();
+        var space = new SearchSpace([new FloatDistribution("x", 0, 1), new FloatDistribution("y", 0, 1)]);
+        for (var t = 0; t < 600 && sampler.Restarts == 0; t++)
+        {
+            var x = sampler.Suggest(space, history, StudyDirection.Minimize);
+            history.Add(Trials.Complete(t, x, Math.Pow(x["x"].Number - 0.3, 2) + Math.Pow(x["y"].Number - 0.6, 2)));
+        }
+        Assert.Equal(1, sampler.Restarts);
+        Assert.Contains("\"PopulationSize\":12", sampler.SaveState());
+    }
+
+    [Fact]
+    public void Categorical_and_conditional_parameters_are_sampled_independently_and_valid()
+    {
+        var f = Search.Benchmarks.TestFunction.Get("mixed");
+        var sampler = new CmaEsSampler(4, new SamplerOptions());
+        var history = new List<FrozenTrial>();
+        for (var t = 0; t < 60; t++)
+        {
+            var x = sampler.Suggest(f.Space, history, StudyDirection.Minimize);
+            f.Space.Validate(x);
+            history.Add(Trials.Complete(t, x, f[x]));
+        }
+        Assert.Equal(3, history.Select(t => t.Params["optimizer"].Choice).Distinct().Count());
+        Assert.True(history.Skip(40).Min(t => t.Value!.Value) < history.Take(20).Min(t => t.Value!.Value));
+    }
+}
