@@ -3,20 +3,16 @@ using DeiT.Tuning.Training.Engine;
 
 namespace DeiT.Tuning.Grains.Trials.Runners;
 
-/// <summary>Trains the trial's DeiT in this process with the engine's <see cref="Trainer"/>, checkpointing every epoch.</summary>
+/// <summary>
+/// Trains the trial's DeiT in the silo's own process with the engine's <see cref="Trainer"/>, checkpointing every epoch.
+/// Only for silos with InProcessTrials=true (tests): trials beside each other share libtorch's global generator, so
+/// their results depend on what else runs; the default is <see cref="WorkerTrialRunner"/>.
+/// </summary>
 public sealed class DeitTrialRunner : ITrialRunner
 {
     public RunnerResult Run(RunnerContext context, Func<EpochMetrics, EpochVerdict> onEpoch, CancellationToken cancellationToken)
     {
-        var a = context.Assignment;
-        var job = Job(context);
-        var options = new TrainingRunOptions
-        {
-            Device = context.TorchDevice,
-            Threads = context.Threads > 0 ? context.Threads : null,
-            CheckpointDirectory = context.CheckpointDirectory,
-        };
-        var outcome = new Trainer().Run(job, options, report => onEpoch(Metrics(report)) == EpochVerdict.Stop ? EpochDecision.Stop : EpochDecision.Continue,
+        var outcome = new Trainer().Run(Job(context), RunOptions(context), report => onEpoch(Metrics(report)) == EpochVerdict.Stop ? EpochDecision.Stop : EpochDecision.Continue,
             progress: null, cancellationToken);
         return outcome switch
         {
@@ -26,6 +22,14 @@ public sealed class DeitTrialRunner : ITrialRunner
             _ => new RunnerResult(RunnerEnd.Cancelled),
         };
     }
+
+    /// <summary>Where the attempt trains: the leased device and threads, the trial's checkpoint folder.</summary>
+    public static TrainingRunOptions RunOptions(RunnerContext context) => new()
+    {
+        Device = context.TorchDevice,
+        Threads = context.Threads > 0 ? context.Threads : null,
+        CheckpointDirectory = context.CheckpointDirectory,
+    };
 
     /// <summary>The training job of an assignment: the runner's fixed settings plus the sampled recipe fields.</summary>
     public static TrainingJob Job(RunnerContext context)
