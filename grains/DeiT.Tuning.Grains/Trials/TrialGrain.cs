@@ -68,6 +68,7 @@ public sealed class TrialGrain(
         {
             Journal = new EpochJournal(checkpoints),
             Stop = _stop.Token,
+            WallClockLimit = assignment.Runner.TrialTimeout,
             Fault = options.Value.WorkerFaults.GetValueOrDefault(assignment.TrialKey),
         };
         var token = _cancel.Token;

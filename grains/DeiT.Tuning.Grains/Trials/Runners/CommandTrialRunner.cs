@@ -29,6 +29,7 @@ public sealed class CommandTrialRunner : ITrialRunner
 
         public string What => "command";
         public bool TalksBack => false;
+        public TimeSpan? SilenceLimit => null;
         public IEnumerable<string> Greeting => [];
         public string? Continue(EpochMetrics metrics) => null;
 

@@ -7,7 +7,8 @@ namespace DeiT.Tuning.Grains.Trials.Runners;
 /// <summary>
 /// Runs a child process (no shell) that reports epochs on stdout: a study's external command or the trial worker.
 /// Reports are journaled as they are read, handed to the study one at a time, and the child is killed when the study
-/// answers Stop, when the trial is stopped, when its wall-clock limit passes or when the silo lets the attempt go.
+/// answers Stop, when the trial is stopped, when its wall-clock limit passes, when a child that heartbeats falls silent,
+/// or when the silo lets the attempt go.
 /// It dies with its silo (parent-death signal) and runs in the silo's DataRoot.
 /// </summary>
 public static class EpochReportingProcess
@@ -47,8 +48,10 @@ public static class EpochReportingProcess
         // runs ahead of its reports while the study is unreachable, and what it printed must not die in the pipe.
         using var reports = new BlockingCollection<EpochMetrics>();
         RunnerResult? told = null;
+        var lastWord = Stopwatch.StartNew();
         process.OutputDataReceived += (_, e) =>
         {
+            lock (lastWord) lastWord.Restart();
             if (e.Data is null)
             {
                 reports.CompleteAdding();
@@ -90,13 +93,22 @@ public static class EpochReportingProcess
                 Kill(process);
             }, null, wallClock, Timeout.InfiniteTimeSpan)
             : null;
+        var hung = false;
+        using var silence = dialect.SilenceLimit is { } silenceLimit
+            ? new Timer(_ =>
+            {
+                lock (lastWord) if (lastWord.Elapsed < silenceLimit) return;
+                hung = true;
+                Kill(process);
+            }, null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5))
+            : null;
         if (dialect.TalksBack) Say(process, dialect.Greeting);
 
         var epochs = 0;
         foreach (var metrics in reports.GetConsumingEnumerable())
         {
             epochs = Math.Max(epochs, metrics.Epoch);
-            if (stopped || timedOut) continue;
+            if (stopped || timedOut || hung) continue;
             if (onEpoch(metrics) == EpochVerdict.Stop)
             {
                 stopped = true;
@@ -111,6 +123,7 @@ public static class EpochReportingProcess
         if (cancellationToken.IsCancellationRequested) return new RunnerResult(RunnerEnd.Cancelled);
         if (timedOut) return new RunnerResult(RunnerEnd.Failed, $"exceeded the trial time limit of {DurationText(context.WallClockLimit!.Value)} at epoch {epochs + 1}");
         if (stopped) return new RunnerResult(RunnerEnd.Stopped);
+        if (hung) return new RunnerResult(RunnerEnd.Failed, $"{dialect.What} hung (silent for {DurationText(dialect.SilenceLimit!.Value)}) at epoch {epochs + 1}: killed");
         if (process.ExitCode != 0)
         {
             if (told is { End: RunnerEnd.Failed }) return told;

@@ -11,6 +11,9 @@ public interface IReportDialect
     /// <summary>Whether the child reads the silo's answers on stdin.</summary>
     bool TalksBack { get; }
 
+    /// <summary>A child that heartbeats and says nothing for this long is hung and is killed (null: no heartbeats to expect).</summary>
+    TimeSpan? SilenceLimit { get; }
+
     /// <summary>Written to stdin once the child started (only when <see cref="TalksBack"/>).</summary>
     IEnumerable<string> Greeting { get; }
 

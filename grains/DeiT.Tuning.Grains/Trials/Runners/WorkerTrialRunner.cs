@@ -33,6 +33,8 @@ public sealed class WorkerTrialRunner(WorkerExecutable executable) : ITrialRunne
     {
         public string What => "worker";
         public bool TalksBack => true;
+        // The worker heartbeats every 2 s from its own thread, also during a long epoch.
+        public TimeSpan? SilenceLimit => TimeSpan.FromMinutes(2);
         public IEnumerable<string> Greeting => [WorkerProtocol.Write(start)];
         public string? Continue(EpochMetrics metrics) => WorkerProtocol.Write(new VerdictMessage(metrics.Epoch, Stop: false));
 
