@@ -107,6 +107,22 @@ public sealed class CommandStudyTests(TwoSiloCluster fixture) : IClassFixture<Tw
     }
 
     [Fact]
+    public async Task A_trial_past_its_time_limit_is_killed_and_failed_with_the_limit()
+    {
+        var study = fixture.Client.GetGrain<IStudyGrain>("cmd-timeout");
+        await study.Create(Spec("cmd-timeout", trials: 1, parallel: 1) with
+        {
+            Runner = new TrialRunnerSpec { Kind = RunnerKind.Command, Epochs = 3, Command = ["sleep", "600"], TrialTimeout = TimeSpan.FromSeconds(2) },
+        });
+        await study.Run();
+        var done = await StudyWaiting.UntilSettled(study);
+
+        var trial = Assert.Single(done.Trials);
+        Assert.Equal(TrialStatus.Failed, trial.Status);
+        Assert.Equal("exceeded the trial time limit of 2 s at epoch 1", trial.Reason);
+    }
+
+    [Fact]
     public async Task Reactivated_study_grain_has_every_trial_and_lease()
     {
         var study = fixture.Client.GetGrain<IStudyGrain>("cmd-reload");

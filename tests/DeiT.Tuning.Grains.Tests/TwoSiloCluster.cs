@@ -2,6 +2,7 @@ using DeiT.Tuning.Abstractions.Devices;
 using DeiT.Tuning.Grains;
 using DeiT.Tuning.Grains.Devices;
 using DeiT.Tuning.Grains.Hosting;
+using DeiT.Tuning.Worker.Protocol;
 using Orleans.TestingHost;
 
 namespace DeiT.Tuning.Grains.Tests;
@@ -17,6 +18,7 @@ public class TwoSiloCluster : IAsyncLifetime
     public IClusterClient Client => Cluster.Client;
     public string CheckpointRoot => Path.Combine(Root, "checkpoints");
     protected virtual bool AllowExternalCommands => true;
+    protected virtual IReadOnlyDictionary<string, WorkerFault> WorkerFaults => new Dictionary<string, WorkerFault>();
 
     public async Task InitializeAsync()
     {
@@ -32,6 +34,7 @@ public class TwoSiloCluster : IAsyncLifetime
                 CheckpointRoot = CheckpointRoot,
                 AllowExternalCommands = AllowExternalCommands,
                 HeartbeatInterval = TimeSpan.FromSeconds(1),
+                WorkerFaults = WorkerFaults,
             });
         });
         Cluster = builder.Build();
@@ -68,4 +71,14 @@ public class TwoSiloCluster : IAsyncLifetime
 public sealed class NoExternalCommandsCluster : TwoSiloCluster
 {
     protected override bool AllowExternalCommands => false;
+}
+
+/// <summary>Silos whose workers for trials 0 and 1 of study "crashes" crash on purpose (a native abort, a SIGKILL).</summary>
+public sealed class CrashingWorkersCluster : TwoSiloCluster
+{
+    protected override IReadOnlyDictionary<string, WorkerFault> WorkerFaults => new Dictionary<string, WorkerFault>
+    {
+        ["crashes/0"] = new(WorkerFaultKind.Abort, AtEpoch: 2),
+        ["crashes/1"] = new(WorkerFaultKind.Kill, AtEpoch: 1),
+    };
 }

@@ -44,6 +44,8 @@ public sealed record TrialRunnerSpec
     /// <summary>Frozen ConvNet teacher (safetensors, relative to DataRoot unless absolute) for distillation trials.</summary>
     [Id(7)] public string? Teacher { get; init; }
     [Id(8)] public string? TeacherModel { get; init; }
+    /// <summary>Wall-clock limit of one attempt: past it the attempt's process is killed and the trial fails.</summary>
+    [Id(9)] public TimeSpan? TrialTimeout { get; init; }
 }
 
 /// <summary>The dataset a DeiT trial trains on; Root is relative to the silo's DataRoot unless absolute.</summary>

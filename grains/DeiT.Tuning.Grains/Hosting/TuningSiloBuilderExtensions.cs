@@ -15,6 +15,8 @@ public static class TuningSiloBuilderExtensions
         silo.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         silo.Services.AddSingleton<CommandTrialRunner>();
         silo.Services.AddSingleton<DeitTrialRunner>();
+        silo.Services.AddSingleton<WorkerExecutable>();
+        silo.Services.AddSingleton<WorkerTrialRunner>();
         silo.Services.AddSingleton<TrialRunners>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDeviceAnnouncer>();
         silo.AddPlacementDirector<LeasedDevicePlacement, LeasedDevicePlacementDirector>();

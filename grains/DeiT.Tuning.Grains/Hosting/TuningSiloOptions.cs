@@ -20,4 +20,11 @@ public sealed class TuningSiloOptions
     /// short-lived embedded silo a read-only CLI command starts.
     /// </summary>
     public bool WakeStudiesOnStart { get; set; } = true;
+    /// <summary>
+    /// Train DeiT trials on threads of the silo's own process instead of one deit-tune-worker process per attempt. For
+    /// tests only: in-process trials share libtorch's global generator, and a native crash takes the silo down.
+    /// </summary>
+    public bool InProcessTrials { get; set; }
+    /// <summary>Test hook: trial key ("study/number") → a crash its worker performs on purpose.</summary>
+    public IReadOnlyDictionary<string, Worker.Protocol.WorkerFault> WorkerFaults { get; set; } = new Dictionary<string, Worker.Protocol.WorkerFault>();
 }

@@ -303,10 +303,11 @@ public sealed class StudyGrain(
         if (record.Attempt == attempt)
         {
             record = record with { DeviceSeconds = record.DeviceSeconds + outcome.DeviceSeconds };
-            S.Interrupting.Remove(number);
+            var stoppedByStudy = S.Interrupting.Remove(number);
             if (!record.IsFinished)
             {
-                var interrupted = outcome.Interrupted || (outcome.Status == TrialStatus.Pruned && S.Interrupting.Contains(number));
+                // A trial `search stop` ended waits, interrupted, for `search resume`: it was not pruned.
+                var interrupted = outcome.Interrupted || (outcome.Status == TrialStatus.Pruned && stoppedByStudy);
                 record = interrupted ? record with { Device = null, Silo = null } : outcome.Status switch
                 {
                     TrialStatus.Completed when record.Epochs.Count == 0 => Finish(record, TrialStatus.Failed, "the run ended without reporting any epoch"),

@@ -12,6 +12,7 @@ public static class StudySpecValidation
         if (spec.Parallel < 1) throw new ArgumentException($"parallel must be at least 1 (got {spec.Parallel})");
         if (spec.TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"time budget must be positive (got {t})");
         if (spec.HeartbeatTimeout <= TimeSpan.Zero) throw new ArgumentException("heartbeat timeout must be positive");
+        if (spec.Runner.TrialTimeout is { } limit && limit <= TimeSpan.Zero) throw new ArgumentException($"trial timeout must be positive (got {limit})");
         _ = new Abstractions.Trials.EpochMetrics().Metric(spec.Metric); // throws naming the metric
         if (spec.Runner.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {spec.Runner.Epochs})");
         switch (spec.Runner.Kind)

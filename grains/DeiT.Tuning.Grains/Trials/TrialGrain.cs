@@ -11,8 +11,8 @@ namespace DeiT.Tuning.Grains.Trials;
 
 /// <summary>
 /// One attempt of a trial ("study/number/attempt") on the silo owning its leased device. Start launches the runner on
-/// a dedicated thread and returns; that thread journals and reports epochs, then the outcome, to the study grain and
-/// blocks only itself. A heartbeat timer keeps the activation alive and tells the study the attempt still runs.
+/// a dedicated thread and returns; the runner starts the attempt's worker process (or an external command) and that
+/// thread journals and reports epochs, then the outcome, to the study grain and blocks only itself. A heartbeat timer keeps the activation alive and tells the study the attempt still runs.
 /// </summary>
 [LeasedDevicePlacement]
 public sealed class TrialGrain(
@@ -27,6 +27,7 @@ public sealed class TrialGrain(
 
     private Thread? _thread;
     private CancellationTokenSource? _cancel;
+    private readonly CancellationTokenSource _stop = new();
     private IGrainTimer? _heartbeat;
     private TrialAssignment? _current;
     private volatile bool _stopRequested;
@@ -66,6 +67,9 @@ public sealed class TrialGrain(
         var context = new RunnerContext(assignment, checkpoints, options.Value.DataRoot, options.Value.ConfineDataPaths)
         {
             Journal = new EpochJournal(checkpoints),
+            Stop = _stop.Token,
+            WallClockLimit = assignment.Runner.TrialTimeout,
+            Fault = options.Value.WorkerFaults.GetValueOrDefault(assignment.TrialKey),
         };
         var token = _cancel.Token;
         _thread = new Thread(() => RunAttempt(study, context, token))
@@ -89,6 +93,7 @@ public sealed class TrialGrain(
     public Task Stop(string reason)
     {
         _stopRequested = true;
+        _stop.Cancel();
         logger.LogInformation("trial {Trial} asked to stop: {Reason}", this.GetPrimaryKeyString(), reason);
         return Task.CompletedTask;
     }
@@ -105,6 +110,7 @@ public sealed class TrialGrain(
             await Task.Run(() => thread.Join(ShutdownWait), CancellationToken.None);
         }
         _cancel?.Dispose();
+        _stop.Dispose();
     }
 
     private async Task OnHeartbeat(CancellationToken cancellationToken)

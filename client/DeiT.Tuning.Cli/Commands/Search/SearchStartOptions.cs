@@ -34,13 +34,14 @@ public sealed class SearchStartOptions
     private readonly Option<string?> _command = new("--command") { Description = "Run trials as this external command instead (split into words as a shell would, quotes honoured, no shell run; {param}, {epochs}, {seed}, {trial}, {checkpoint_dir} are filled in); silos need AllowExternalCommands=true" };
     private readonly Option<string?> _timeBudget = new("--time-budget") { Description = "Stop launching trials after this much running time, e.g. 15m, 1h30m" };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the sampler and of every trial", DefaultValueFactory = _ => 0 };
+    private readonly Option<string?> _trialTimeout = new("--trial-timeout") { Description = "Fail a trial attempt that runs longer than this, e.g. 30m, 2h (its process is killed)" };
     private readonly Option<string> _heartbeatTimeout = new("--heartbeat-timeout") { Description = "Re-run a trial elsewhere when it is silent this long", DefaultValueFactory = _ => "60s" };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Study);
         foreach (var option in new Option[] { _space, _trials, _parallel, _sampler, _pruner, _metric, _direction, _model, _dataset, _dataRoot,
-                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout })
+                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _trialTimeout })
             command.Options.Add(option);
     }
 
@@ -80,6 +81,9 @@ public sealed class SearchStartOptions
             : (TimeSpan?)null;
         var heartbeat = DurationText.TryParse(result.GetValue(_heartbeatTimeout)!)
             ?? throw new CliException($"--heartbeat-timeout {result.GetValue(_heartbeatTimeout)}: write a duration such as 60s");
+        var trialTimeout = result.GetValue(_trialTimeout) is { } tt
+            ? DurationText.TryParse(tt) is { } parsed && parsed > TimeSpan.Zero ? parsed : throw new CliException($"--trial-timeout {tt}: write a positive duration such as 30m or 2h")
+            : (TimeSpan?)null;
         foreach (var (option, value) in new[] { ("--trials", result.GetValue(_trials)), ("--parallel", result.GetValue(_parallel)), ("--epochs", result.GetValue(_epochs)), ("--batch-size", result.GetValue(_batch)) })
             if (value < 1) throw new CliException($"{option} {value}: must be at least 1");
 
@@ -95,6 +99,7 @@ public sealed class SearchStartOptions
             Teacher = teacher,
             TeacherModel = result.GetValue(_teacherModel),
             Dataset = command is null ? Dataset(result) : null,
+            TrialTimeout = trialTimeout,
         };
         var space = SpaceText(result.GetValue(_space), runner.Kind == RunnerKind.Deit && teacher is null);
         if (runner.Kind == RunnerKind.Deit) space = FitToTrainer(space, runner.Epochs);

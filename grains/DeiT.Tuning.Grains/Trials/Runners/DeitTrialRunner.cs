@@ -3,33 +3,37 @@ using DeiT.Tuning.Training.Engine;
 
 namespace DeiT.Tuning.Grains.Trials.Runners;
 
-/// <summary>Trains the trial's DeiT in this process with the engine's <see cref="Trainer"/>, checkpointing every epoch.</summary>
+/// <summary>
+/// Trains the trial's DeiT in the silo's own process with the engine's <see cref="Trainer"/>, checkpointing every epoch.
+/// Only for silos with InProcessTrials=true (tests): trials beside each other share libtorch's global generator, so
+/// their results depend on what else runs; the default is <see cref="WorkerTrialRunner"/>.
+/// </summary>
 public sealed class DeitTrialRunner : ITrialRunner
 {
     public RunnerResult Run(RunnerContext context, Func<EpochMetrics, EpochVerdict> onEpoch, CancellationToken cancellationToken)
     {
-        var a = context.Assignment;
         var job = Job(context);
-        var options = new TrainingRunOptions
-        {
-            Device = context.TorchDevice,
-            Threads = context.Threads > 0 ? context.Threads : null,
-            CheckpointDirectory = context.CheckpointDirectory,
-            BestWeightsPath = Path.Combine(context.CheckpointDirectory, TrialFiles.BestWeights),
-            BestMetric = a.Metric switch { "top5" => SelectionMetric.Top5, "loss" => SelectionMetric.Loss, _ => SelectionMetric.Top1 },
-        };
+        var options = RunOptions(context);
         var outcome = new Trainer().Run(job, options, report => onEpoch(Metrics(report)) == EpochVerdict.Stop ? EpochDecision.Stop : EpochDecision.Continue,
             progress: null, cancellationToken);
         return outcome switch
         {
-            TrainingOutcome.Completed when File.Exists(options.BestWeightsPath) =>
-                new RunnerResult(RunnerEnd.Completed, TestTop1: WeightsEvaluation.Evaluate(job, options.BestWeightsPath!, DatasetSplit.Test, options).Top1),
-            TrainingOutcome.Completed => new RunnerResult(RunnerEnd.Completed),
+            TrainingOutcome.Completed => new RunnerResult(RunnerEnd.Completed, TestTop1: BestWeightsTest.Score(job, options)),
             TrainingOutcome.Stopped => new RunnerResult(RunnerEnd.Stopped),
             TrainingOutcome.Diverged d => new RunnerResult(RunnerEnd.Failed, $"diverged at epoch {d.Epoch}, step {d.Step}: {d.Reason}"),
             _ => new RunnerResult(RunnerEnd.Cancelled),
         };
     }
+
+    /// <summary>Where the attempt trains: the leased device and threads, the trial's checkpoint folder.</summary>
+    public static TrainingRunOptions RunOptions(RunnerContext context) => new()
+    {
+        Device = context.TorchDevice,
+        Threads = context.Threads > 0 ? context.Threads : null,
+        CheckpointDirectory = context.CheckpointDirectory,
+        BestWeightsPath = Path.Combine(context.CheckpointDirectory, TrialFiles.BestWeights),
+        BestMetric = context.Assignment.Metric switch { "top5" => SelectionMetric.Top5, "loss" => SelectionMetric.Loss, _ => SelectionMetric.Top1 },
+    };
 
     /// <summary>The training job of an assignment: the runner's fixed settings plus the sampled recipe fields.</summary>
     public static TrainingJob Job(RunnerContext context)

@@ -14,6 +14,15 @@ public sealed record RunnerContext(TrialAssignment Assignment, string Checkpoint
     /// <summary>Where a runner that reads reports ahead of delivering them records each one as soon as it sees it.</summary>
     public EpochJournal? Journal { get; init; }
 
+    /// <summary>Cancelled when the trial is stopped (study stopped): a process runner kills its child at once.</summary>
+    public CancellationToken Stop { get; init; }
+
+    /// <summary>The trial's wall-clock limit per attempt, if the study set one.</summary>
+    public TimeSpan? WallClockLimit { get; init; }
+
+    /// <summary>Test hook: the worker crashes on purpose (see TuningSiloOptions.WorkerFaults).</summary>
+    public Worker.Protocol.WorkerFault? Fault { get; init; }
+
     public string TorchDevice => Devices.DeviceList.TorchDevice(Assignment.Lease.Device);
     public int Threads => Assignment.Lease.Threads;
 }

@@ -1,0 +1,1 @@
+return DeiT.Tuning.Worker.TrialWorker.Run(Console.OpenStandardInput(), Console.OpenStandardOutput());
