@@ -41,6 +41,10 @@ public static class TorchRuntime
         return new torch.Device(DeviceType.CUDA, index);
     }
 
+    /// <summary>Whether a CUDA device has bf16 tensor cores (compute capability 8.0 or newer).</summary>
+    public static bool CudaSupportsBf16(torch.Device device) =>
+        device.type == DeviceType.CUDA && CudaCapability.TryGetMajor(device.index < 0 ? 0 : device.index) >= 8;
+
     static void EnsureCuda()
     {
         lock (Gate)

@@ -42,4 +42,6 @@ public sealed record TrainingRunOptions
     public int LoaderWorkers { get; init; } = 1;
     /// <summary>When set, the final weights (the EMA copy when model EMA is on) are saved here as safetensors.</summary>
     public string? OutputPath { get; init; }
+    /// <summary>Arithmetic of training and evaluation; null: <see cref="PrecisionChoice.DefaultFor"/> the device.</summary>
+    public Precision? Precision { get; init; }
 }
