@@ -44,6 +44,9 @@ public sealed record TrialRunnerSpec
     /// <summary>Frozen ConvNet teacher (safetensors, relative to DataRoot unless absolute) for distillation trials.</summary>
     [Id(7)] public string? Teacher { get; init; }
     [Id(8)] public string? TeacherModel { get; init; }
+    /// <summary>fp32, tf32, bf16 or fp16 for every trial (a space parameter "precision" overrides it); null: the
+    /// device's default (bf16 on GPUs that support it, fp32 on CPUs).</summary>
+    [Id(9)] public string? Precision { get; init; }
 }
 
 /// <summary>The dataset a DeiT trial trains on; Root is relative to the silo's DataRoot unless absolute.</summary>

@@ -34,13 +34,14 @@ public sealed class SearchStartOptions
     private readonly Option<string?> _command = new("--command") { Description = "Run trials as this external command instead (split into words as a shell would, quotes honoured, no shell run; {param}, {epochs}, {seed}, {trial}, {checkpoint_dir} are filled in); silos need AllowExternalCommands=true" };
     private readonly Option<string?> _timeBudget = new("--time-budget") { Description = "Stop launching trials after this much running time, e.g. 15m, 1h30m" };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the sampler and of every trial", DefaultValueFactory = _ => 0 };
+    private readonly Option<string?> _precision = DeiT.Tuning.Cli.Training.PrecisionOption.Create();
     private readonly Option<string> _heartbeatTimeout = new("--heartbeat-timeout") { Description = "Re-run a trial elsewhere when it is silent this long", DefaultValueFactory = _ => "60s" };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Study);
         foreach (var option in new Option[] { _space, _trials, _parallel, _sampler, _pruner, _metric, _direction, _model, _dataset, _dataRoot,
-                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout })
+                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _precision })
             command.Options.Add(option);
     }
 
@@ -95,6 +96,7 @@ public sealed class SearchStartOptions
             Teacher = teacher,
             TeacherModel = result.GetValue(_teacherModel),
             Dataset = command is null ? Dataset(result) : null,
+            Precision = DeiT.Tuning.Cli.Training.PrecisionOption.Read(result, _precision) is { } precision ? DeiT.Tuning.Training.Engine.PrecisionChoice.Name(precision) : null,
         };
         return new StudySpec
         {

@@ -15,6 +15,7 @@ public sealed class DeitTrialRunner : ITrialRunner
             Device = context.TorchDevice,
             Threads = context.Threads > 0 ? context.Threads : null,
             CheckpointDirectory = context.CheckpointDirectory,
+            Precision = PrecisionParameter.Resolve(a.Runner.Precision, a.Params),
         };
         var outcome = new Trainer().Run(job, options, report => onEpoch(Metrics(report)) == EpochVerdict.Stop ? EpochDecision.Stop : EpochDecision.Continue,
             progress: null, cancellationToken);
@@ -35,7 +36,7 @@ public sealed class DeitTrialRunner : ITrialRunner
         var dataset = runner.Dataset ?? throw new ArgumentException("the deit runner needs a dataset");
         var recipe = RecipeParameters.Apply(
             new DeitRecipe { Epochs = runner.Epochs, BatchSize = runner.BatchSize, RepeatedAugmentation = runner.RepeatedAugmentation },
-            a.Params);
+            PrecisionParameter.RecipeOnly(a.Params));
         return new TrainingJob
         {
             Model = runner.Model,
