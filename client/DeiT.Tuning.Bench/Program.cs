@@ -1,10 +1,11 @@
 using System.Text.Json;
 using DeiT.Tuning.Training.Benchmarks;
 using DeiT.Tuning.Training.Devices;
+using DeiT.Tuning.Training.Engine;
 
 // deit-tune-bench --device cuda:0 --runs deit_tiny_distilled_patch16_224:128,deit_small_distilled_patch16_224:128
 //                 [--steps 30] [--warmup 10] [--classes 1000] [--threads N] [--optimizer flat|per-parameter]
-//                 [--phase-timings true|false]
+//                 [--phase-timings true|false] [--precision fp32|tf32|bf16|fp16]
 // Prints one JSON object per run on stdout (progress on stderr): the same measurement as `deit-tune bench train-step`.
 var settings = ParseArguments(args);
 var runs = settings.GetValueOrDefault("--runs", "deit_tiny_patch4_32:64")
@@ -25,6 +26,7 @@ foreach (var run in runs)
         Threads = settings.TryGetValue("--threads", out var t) ? int.Parse(t) : null,
         PhaseTimings = settings.GetValueOrDefault("--phase-timings", "true") == "true",
         PerParameterOptimizer = settings.GetValueOrDefault("--optimizer", "flat") == "per-parameter",
+        Precision = settings.TryGetValue("--precision", out var precision) ? PrecisionChoice.Parse(precision, "--precision") : null,
         MatmulSize = int.Parse(settings.GetValueOrDefault("--matmul-size", device.StartsWith("cuda") ? "8192" : "2048")),
     };
     var result = TrainStepBenchmark.Run(options, new Progress<string>(line => Console.Error.WriteLine(line)));

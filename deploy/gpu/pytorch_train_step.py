@@ -1,17 +1,102 @@
-"""PyTorch eager reference for `deit-tune bench train-step` on a GPU.
+"""PyTorch eager reference for `deit-tune bench train-step` (deit-tune-bench) on the same device.
 
-Times the same step as the TorchSharp benchmark: DeiT (timm, distilled) forward in training mode, hard-distillation
-loss over a soft-target cross-entropy base (alpha 0.5, teacher logits random and fixed), backward, AdamW step with
-DeiT's no-weight-decay groups. fp32 parameters with TF32 matmuls (what TorchSharp does on CUDA by default here).
+Times the same step as the TorchSharp benchmark: a distilled DeiT forward in training mode, hard-distillation loss
+over a soft-target cross-entropy base (alpha 0.5, teacher logits random and fixed), backward, AdamW step with DeiT's
+no-weight-decay groups. Precision as `--precision` in ours:
+  fp32  fp32 matmuls (TF32 off)            tf32  fp32 tensors, TF32 tensor-core matmuls
+  bf16  torch.autocast(dtype=bfloat16)     fp16  torch.autocast(dtype=float16) + torch.cuda.amp.GradScaler
+with fp32 parameters and AdamW in every case, as timm's train.py --amp does.
+The model is timm's when timm is installed, else the DeiT defined below (timm's layout: pre-norm blocks, qkv with
+bias, exact GELU, LayerNorm eps 1e-6), so a host without timm (or this CPU, for a dry run) can still run it.
 Prints one JSON object per model on stdout.
 """
 import argparse
 import json
+import math
 import time
 
-import timm
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
+
+PRESETS = {  # name: (embed dim, depth, heads); patch 16, image 224 unless --img-size/--patch say otherwise
+    "deit_tiny_distilled_patch16_224": (192, 12, 3),
+    "deit_small_distilled_patch16_224": (384, 12, 6),
+    "deit_base_distilled_patch16_224": (768, 12, 12),
+    "deit_micro_distilled_patch4_28": (64, 4, 2),
+}
+
+
+class Attention(nn.Module):
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        b, n, c = x.shape
+        q, k, v = self.qkv(x).view(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
+        if hasattr(F, "scaled_dot_product_attention"):
+            x = F.scaled_dot_product_attention(q, k, v)
+        else:  # torch < 2.0
+            x = (q @ k.transpose(-2, -1) * (c // self.heads) ** -0.5).softmax(dim=-1) @ v
+        return self.proj(x.transpose(1, 2).reshape(b, n, c))
+
+
+class Block(nn.Module):
+    def __init__(self, dim, heads, drop_path):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
+        self.attn = Attention(dim, heads)
+        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
+        self.mlp = nn.Sequential(nn.Linear(dim, dim * 4), nn.GELU(), nn.Linear(dim * 4, dim))
+        self.drop_path = drop_path
+
+    def branch(self, y):
+        if not self.training or self.drop_path == 0:
+            return y
+        keep = torch.empty((y.shape[0], 1, 1), dtype=y.dtype, device=y.device).bernoulli_(1 - self.drop_path)
+        return y * keep / (1 - self.drop_path)
+
+    def forward(self, x):
+        x = x + self.branch(self.attn(self.norm1(x)))
+        return x + self.branch(self.mlp(self.norm2(x)))
+
+
+class DistilledDeiT(nn.Module):
+    def __init__(self, dim, depth, heads, num_classes, img_size, patch, drop_path=0.1):
+        super().__init__()
+        self.patch_embed = nn.Conv2d(3, dim, patch, stride=patch)
+        tokens = (img_size // patch) ** 2 + 2
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, dim).normal_(std=0.02))
+        self.dist_token = nn.Parameter(torch.zeros(1, 1, dim).normal_(std=0.02))
+        self.pos_embed = nn.Parameter(torch.zeros(1, tokens, dim).normal_(std=0.02))
+        rates = [drop_path * i / max(depth - 1, 1) for i in range(depth)]
+        self.blocks = nn.Sequential(*[Block(dim, heads, r) for r in rates])
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.head = nn.Linear(dim, num_classes)
+        self.head_dist = nn.Linear(dim, num_classes)
+
+    def forward(self, images):
+        x = self.patch_embed(images).flatten(2).transpose(1, 2)
+        b = x.shape[0]
+        x = torch.cat([self.cls_token.expand(b, -1, -1), self.dist_token.expand(b, -1, -1), x], dim=1) + self.pos_embed
+        x = self.norm(self.blocks(x))
+        return self.head(x[:, 0]), self.head_dist(x[:, 1])
+
+
+def create_model(name, num_classes, img_size, patch, builtin):
+    if not builtin:
+        try:
+            import timm
+            model = timm.create_model(name, pretrained=False, num_classes=num_classes, img_size=img_size, patch_size=patch)
+            model.set_distilled_training(True)
+            return model, "timm"
+        except ImportError:
+            pass
+    dim, depth, heads = PRESETS[name]
+    return DistilledDeiT(dim, depth, heads, num_classes, img_size, patch), "builtin"
 
 
 def param_groups(model, weight_decay):
@@ -24,61 +109,91 @@ def param_groups(model, weight_decay):
     return [{"params": no_decay, "weight_decay": 0.0}, {"params": decay, "weight_decay": weight_decay}]
 
 
-def bench(model_name, batch, steps, warmup, device):
+def synchronize(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def bench(model_name, batch, args):
+    device = torch.device(args.device)
     torch.manual_seed(0)
-    model = timm.create_model(model_name, pretrained=False, num_classes=1000).to(device)
-    model.set_distilled_training(True)
+    model, impl = create_model(model_name, args.classes, args.img_size, args.patch, args.builtin)
+    model = model.to(device)
     model.train()
     opt = torch.optim.AdamW(param_groups(model, 0.05), lr=5e-4 * batch / 512, betas=(0.9, 0.999), eps=1e-8)
-    x = torch.randn(batch, 3, 224, 224, device=device)
-    target = torch.softmax(torch.randn(batch, 1000, device=device), dim=-1)
-    teacher = torch.randn(batch, 1000, device=device)
+    x = torch.randn(batch, 3, args.img_size, args.img_size, device=device)
+    target = torch.softmax(torch.randn(batch, args.classes, device=device), dim=-1)
+    teacher = torch.randn(batch, args.classes, device=device)
+    low = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(args.precision)
+    scaler = torch.cuda.amp.GradScaler() if args.precision == "fp16" else None
 
     def step():
-        cls, dist = model(x)
-        base = torch.sum(-target * F.log_softmax(cls, dim=-1), dim=-1).mean()
-        loss = 0.5 * base + 0.5 * F.cross_entropy(dist, teacher.argmax(dim=1))
+        with torch.autocast(device.type, dtype=low, enabled=low is not None):
+            cls, dist = model(x)
+            base = torch.sum(-target * F.log_softmax(cls, dim=-1), dim=-1).mean()
+            loss = 0.5 * base + 0.5 * F.cross_entropy(dist, teacher.argmax(dim=1))
         opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        if scaler is None:
+            loss.backward()
+            opt.step()
+        else:
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
         return loss
 
-    for _ in range(warmup):
+    for _ in range(args.warmup):
         step()
-    torch.cuda.synchronize()
+    synchronize(device)
     times = []
-    for _ in range(steps):
+    for _ in range(args.steps):
         t0 = time.perf_counter()
         step()
-        torch.cuda.synchronize()
+        synchronize(device)
         times.append(time.perf_counter() - t0)
     times.sort()
     median = times[len(times) // 2]
+    loss = float(step())
     return {
         "impl": "pytorch",
+        "model_impl": impl,
         "torch": torch.__version__,
         "model": model_name,
         "batch": batch,
+        "precision": args.precision,
+        "device": args.device,
+        "threads": torch.get_num_threads(),
         "images_per_s": batch / median,
         "step_ms_median": median * 1e3,
         "step_ms_min": times[0] * 1e3,
-        "max_memory_gib": torch.cuda.max_memory_allocated() / 2**30,
+        "loss_finite": math.isfinite(loss),
+        "max_memory_gib": torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None,
     }
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", default="deit_tiny_distilled_patch16_224:128,deit_small_distilled_patch16_224:128,deit_base_distilled_patch16_224:64")
+    ap.add_argument("--precision", choices=["fp32", "tf32", "bf16", "fp16"], default="tf32")
+    ap.add_argument("--device", default="cuda")
     ap.add_argument("--steps", type=int, default=30)
     ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--classes", type=int, default=1000)
+    ap.add_argument("--img-size", type=int, default=224)
+    ap.add_argument("--patch", type=int, default=16)
+    ap.add_argument("--threads", type=int, help="intra-op threads (CPU)")
+    ap.add_argument("--builtin", action="store_true", help="use the DeiT defined here even when timm is installed")
     args = ap.parse_args()
-    torch.backends.cuda.matmul.allow_tf32 = True
-    torch.backends.cudnn.allow_tf32 = True
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    torch.backends.cuda.matmul.allow_tf32 = args.precision != "fp32"
+    torch.backends.cudnn.allow_tf32 = args.precision != "fp32"
     for spec in args.models.split(","):
         name, batch = spec.split(":")
-        print(json.dumps(bench(name, int(batch), args.steps, args.warmup, "cuda")), flush=True)
-        torch.cuda.empty_cache()
-        torch.cuda.reset_peak_memory_stats()
+        print(json.dumps(bench(name, int(batch), args)), flush=True)
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+            torch.cuda.reset_peak_memory_stats()
 
 
 if __name__ == "__main__":

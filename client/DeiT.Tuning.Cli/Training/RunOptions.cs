@@ -11,12 +11,14 @@ public sealed class RunOptions
     private readonly Option<string> _device = new("--device") { Description = "cpu or cuda:N", DefaultValueFactory = _ => "cpu" };
     private readonly Option<int?> _threads = new("--threads") { Description = "Intra-op CPU threads (default: libtorch's choice)" };
     private readonly Option<int> _workers = new("--workers") { Description = "Background threads preparing batches", DefaultValueFactory = _ => 1 };
+    private readonly Option<string?> _precision = PrecisionOption.Create();
 
     public void AddTo(Command command)
     {
         command.Options.Add(_device);
         command.Options.Add(_threads);
         command.Options.Add(_workers);
+        command.Options.Add(_precision);
     }
 
     public TrainingRunOptions Read(ParseResult result)
@@ -28,6 +30,6 @@ public sealed class RunOptions
         if (threads is < 1) throw new CliException($"--threads {threads} is invalid: it must be at least 1.");
         var workers = result.GetValue(_workers);
         if (workers < 1) throw new CliException($"--workers {workers} is invalid: it must be at least 1.");
-        return new TrainingRunOptions { Device = device, Threads = threads, LoaderWorkers = workers };
+        return new TrainingRunOptions { Device = device, Threads = threads, LoaderWorkers = workers, Precision = PrecisionOption.Read(result, _precision) };
     }
 }

@@ -46,6 +46,9 @@ public sealed record TrialRunnerSpec
     [Id(8)] public string? TeacherModel { get; init; }
     /// <summary>Wall-clock limit of one attempt: past it the attempt's process is killed and the trial fails.</summary>
     [Id(9)] public TimeSpan? TrialTimeout { get; init; }
+    /// <summary>fp32, tf32, bf16 or fp16 for every trial (a space parameter "precision" overrides it); null: the
+    /// device's default (bf16 on GPUs that support it, fp32 on CPUs).</summary>
+    [Id(10)] public string? Precision { get; init; }
 }
 
 /// <summary>The dataset a DeiT trial trains on; Root is relative to the silo's DataRoot unless absolute.</summary>

@@ -25,7 +25,8 @@ public static class StudySpecValidation
                 throw new ArgumentException($"batch size must be at least 1 (got {spec.Runner.BatchSize})");
         }
         if (spec.Runner.Kind != RunnerKind.Deit) return;
-        if (space.Parameters.FirstOrDefault(p => !Trials.Runners.RecipeParameters.Names.Contains(p.Name)) is { } unknown)
+        if (spec.Runner.Precision is { } precision) Training.Engine.PrecisionChoice.Parse(precision, "runner precision");
+        if (space.Parameters.FirstOrDefault(p => !Trials.Runners.RecipeParameters.Names.Contains(p.Name) && p.Name != Trials.Runners.PrecisionParameter.Name) is { } unknown)
             throw new ArgumentException($"space parameter '{unknown.Name}' is not part of the DeiT recipe; the deit runner knows {string.Join(", ", Trials.Runners.RecipeParameters.Names)}");
         if (space.Contains("distillation") && spec.Runner.Teacher is null)
             throw new ArgumentException("the space searches 'distillation' but the study has no teacher: give --teacher and --teacher-model, or leave distillation out of the space");

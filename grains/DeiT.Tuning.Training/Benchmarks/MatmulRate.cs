@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace DeiT.Tuning.Training.Benchmarks;
 
-/// <summary>The machine's fp32 matrix-multiply rate with the current intra-op thread count: timed products of
+/// <summary>The machine's matrix-multiply rate (fp32 unless told) with the current intra-op thread count: timed products of
 /// large square matrices (2n³ FLOPs each), the roofline a training step is compared against.</summary>
 public sealed class MatmulRate : IDisposable
 {
@@ -13,13 +13,13 @@ public sealed class MatmulRate : IDisposable
 
     readonly Device device;
 
-    public MatmulRate(int size = 2048, Device? device = null)
+    public MatmulRate(int size = 2048, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
         this.device = device ?? CPU;
         if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "matrix size must be positive");
         Size = size;
-        a = randn(size, size, device: this.device);
-        b = randn(size, size, device: this.device);
+        a = randn(size, size, dtype: dtype, device: this.device);
+        b = randn(size, size, dtype: dtype, device: this.device);
         using var _ = no_grad();
         a.mm(b).Dispose();   // first product pays for allocation and thread start-up
         TrainStepBenchmark.Synchronize(this.device);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DeiT.Tuning.Training.Devices;
 using DeiT.Tuning.Training.Engine;
+using DeiT.Tuning.Training.Layers;
 using DeiT.Tuning.Training.Losses;
 using DeiT.Tuning.Training.Models;
 using TorchSharp;
@@ -30,6 +31,8 @@ public sealed record TrainStepBenchmarkOptions
     public bool PhaseTimings { get; init; } = true;
     /// <summary>Takes effect only when this runs before the process's first TorchSharp call.</summary>
     public OpenMpWaitPolicy OpenMpWaitPolicy { get; init; } = OpenMpWaitPolicy.Passive;
+    /// <summary>null: the device's default (<see cref="PrecisionChoice.DefaultFor"/>).</summary>
+    public Precision? Precision { get; init; }
 }
 
 public sealed record TrainStepBenchmarkResult(
@@ -55,10 +58,12 @@ public sealed record TrainStepBenchmarkResult(
     double RooflineFraction,
     double RooflineFractionMin,
     double RooflineFractionMax,
-    double RooflineFractionOfBests);
+    double RooflineFractionOfBests,
+    string Precision);
 
 /// <summary>Times full training steps (forward, hard-distillation loss, backward, AdamW) of a preset on synthetic
-/// images and random teacher logits, and compares the achieved model FLOP/s with the machine's fp32 matmul rate
+/// images and random teacher logits, and compares the achieved model FLOP/s with the machine's matmul rate in the run's
+/// compute type (fp32, or bf16/fp16 in mixed precision)
 /// measured in the same process with the same thread count between the steps. Model FLOPs per image = 3 × forward.
 /// On a shared machine both rates vary from one second to the next: RooflineFraction is the median over steps of
 /// each step's rate divided by the mean of the matmul samples taken just before and after it; the ratio of the best
@@ -75,6 +80,10 @@ public static class TrainStepBenchmark
         var waitPolicy = CpuThreading.SetOpenMpWaitPolicy(options.OpenMpWaitPolicy);   // before the first torch call
         var device = TorchRuntime.Resolve(options.Device);
         set_num_threads(threads);
+        var precision = options.Precision ?? PrecisionChoice.DefaultFor(device);
+        PrecisionChoice.ApplyMatmulMode(precision, device);
+        var computeType = PrecisionChoice.ComputeType(precision);
+        var scaler = precision == Precision.Fp16 ? new DynamicLossScaler() : null;
         CpuAllocatorTuning.KeepFreedMemory();
 
         var model = ModelZoo.Create(options.Model, new ModelOptions
@@ -98,7 +107,7 @@ public static class TrainStepBenchmark
         using var target = nn.functional.one_hot(labels, options.NumClasses).to(float32).mul_(1 - recipe.LabelSmoothing).add_(recipe.LabelSmoothing / options.NumClasses);
         using var teacherLogits = randn(options.Batch, options.NumClasses, device: device);
 
-        using var matmul = new MatmulRate(options.MatmulSize, device);
+        using var matmul = new MatmulRate(options.MatmulSize, device, computeType ?? ScalarType.Float32);
         var stepSeconds = new List<double>();
         var phases = new List<(double Forward, double Backward, double Optimizer)>();
         var matmulRates = new List<double>();
@@ -110,15 +119,25 @@ public static class TrainStepBenchmark
             using (NewDisposeScope())
             {
                 optimizer.zero_grad();
-                var (cls, dist) = model.ForwardTrain(images);
-                // A model without a distillation token distills through its class head.
-                var value = loss.Compute(cls, dist ?? cls, target, teacherLogits);
+                Tensor cls;
+                Tensor? dist;
+                using (Autocast.Enter(computeType))
+                    (cls, dist) = model.ForwardTrain(images);
+                // A model without a distillation token distills through its class head; the loss is fp32.
+                var value = loss.Compute(cls.to(float32), (dist ?? cls).to(float32), target, teacherLogits);
                 if (options.PhaseTimings) Synchronize(device);
                 forward = clock.Elapsed.TotalSeconds;
-                value.backward();
+                var finite = true;
+                if (scaler is null) value.backward();
+                else
+                {
+                    scaler.ScaleLoss(value).backward();
+                    finite = scaler.Unscale(module.parameters().Where(p => p.grad is not null).Select(p => p.grad!));
+                    scaler.Update(finite);
+                }
                 if (options.PhaseTimings) Synchronize(device);
                 backward = clock.Elapsed.TotalSeconds - forward;
-                optimizer.step();
+                if (finite) optimizer.step();
                 Synchronize(device);
             }
             var seconds = clock.Elapsed.TotalSeconds;
@@ -155,7 +174,8 @@ public static class TrainStepBenchmark
             RooflineFraction: Median(fractions),
             RooflineFractionMin: fractions.Min(),
             RooflineFractionMax: fractions.Max(),
-            RooflineFractionOfBests: achieved.Max() / matmulRates.Max());
+            RooflineFractionOfBests: achieved.Max() / matmulRates.Max(),
+            Precision: PrecisionChoice.Name(precision));
     }
 
     /// <summary>CUDA work is asynchronous: wait for it before reading a host clock.</summary>

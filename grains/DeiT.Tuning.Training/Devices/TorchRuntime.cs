@@ -11,7 +11,6 @@ namespace DeiT.Tuning.Training.Devices;
 public static class TorchRuntime
 {
     public const string ExternalLibTorchVariable = "DEIT_TUNE_LIBTORCH";
-    public const string DisableTf32Variable = "DEIT_TUNE_DISABLE_TF32";
 
     static readonly object Gate = new();
     static bool _externalLoaded;
@@ -41,6 +40,10 @@ public static class TorchRuntime
         return new torch.Device(DeviceType.CUDA, index);
     }
 
+    /// <summary>Whether a CUDA device has bf16 tensor cores (compute capability 8.0 or newer).</summary>
+    public static bool CudaSupportsBf16(torch.Device device) =>
+        device.type == DeviceType.CUDA && CudaCapability.TryGetMajor(device.index < 0 ? 0 : device.index) >= 8;
+
     static void EnsureCuda()
     {
         lock (Gate)
@@ -50,9 +53,9 @@ public static class TorchRuntime
                 throw new InvalidOperationException(
                     "CUDA is not available: build with -p:TorchBackend=cuda (TorchSharp-cuda-linux) or point " +
                     $"{ExternalLibTorchVariable} at a CUDA libtorch (e.g. python3 -c 'import torch,os;print(os.path.dirname(torch.__file__)+\"/lib\")')");
-            var tf32 = Environment.GetEnvironmentVariable(DisableTf32Variable) is not ("1" or "true");
-            torch.backends.cuda.matmul.allow_tf32 = tf32;
-            torch.backends.cudnn.allow_tf32 = tf32;
+            // TF32 on until a run's precision says otherwise (PrecisionChoice.ApplyMatmulMode).
+            torch.backends.cuda.matmul.allow_tf32 = true;
+            torch.backends.cudnn.allow_tf32 = true;
             _cudaReady = true;
         }
     }

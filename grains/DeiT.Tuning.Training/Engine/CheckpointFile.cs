@@ -6,11 +6,13 @@ using static TorchSharp.torch;
 
 namespace DeiT.Tuning.Training.Engine;
 
-/// <summary>What a checkpoint records besides tensors. <see cref="Epoch"/> counts completed epochs (from 1).</summary>
-public sealed record CheckpointHeader(string JobFingerprint, string Job, int Epoch, IReadOnlyList<EpochReport> Reports);
+/// <summary>What a checkpoint records besides tensors. <see cref="Epoch"/> counts completed epochs (from 1);
+/// <see cref="LossScaler"/> is the fp16 loss scaler's state (null in other precisions).</summary>
+public sealed record CheckpointHeader(string JobFingerprint, string Job, int Epoch, IReadOnlyList<EpochReport> Reports,
+    LossScalerState? LossScaler = null);
 
 /// <summary>The live objects whose state a checkpoint captures and restores.</summary>
-public sealed record TrainingState(nn.Module Model, OptimizerHelper Optimizer, nn.Module? Ema);
+public sealed record TrainingState(nn.Module Model, OptimizerHelper Optimizer, nn.Module? Ema, DynamicLossScaler? LossScaler = null);
 
 /// <summary>
 /// One checkpoint file: "DEITCKPT", format version, header JSON, model, optimizer, EMA (TorchSharp's binary

@@ -31,7 +31,7 @@ public sealed partial class CheckpointStore
     public StoredCheckpoint Save(int epoch, IReadOnlyList<EpochReport> reports, TrainingState state)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        var header = new CheckpointHeader(_job.Hash, _job.CanonicalJson, epoch, reports);
+        var header = new CheckpointHeader(_job.Hash, _job.CanonicalJson, epoch, reports, state.LossScaler?.State);
         var path = PathFor(epoch);
         CheckpointFile.Write(path, header, state);
         foreach (var (_, old) in Checkpoints().Skip(Keep))
@@ -60,7 +60,11 @@ public sealed partial class CheckpointStore
         return null;
     }
 
-    public void Restore(StoredCheckpoint checkpoint, TrainingState state) => CheckpointFile.Restore(checkpoint.Path, state);
+    public void Restore(StoredCheckpoint checkpoint, TrainingState state)
+    {
+        CheckpointFile.Restore(checkpoint.Path, state);
+        if (state.LossScaler is { } scaler && checkpoint.Header.LossScaler is { } scale) scaler.Restore(scale);
+    }
 
     /// <summary>Checkpoint files, newest epoch first.</summary>
     private IEnumerable<(int Epoch, string Path)> Checkpoints() =>

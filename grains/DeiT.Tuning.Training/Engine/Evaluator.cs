@@ -1,14 +1,16 @@
 using DeiT.Tuning.Training.Data;
+using DeiT.Tuning.Training.Layers;
 using DeiT.Tuning.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DeiT.Tuning.Training.Engine;
 
-/// <summary>Top-1 / top-5 accuracy (fractions in [0, 1]) and mean cross-entropy of a classifier over a data split.</summary>
+/// <summary>Top-1 / top-5 accuracy (fractions in [0, 1]) and mean cross-entropy of a classifier over a data split,
+/// in the precision the model trains in (<paramref name="computeType"/>: the low type of mixed precision, null for fp32).</summary>
 public static class Evaluator
 {
-    public static EvaluationResult Evaluate(IImageClassifier model, BatchLoader loader, Device device)
+    public static EvaluationResult Evaluate(IImageClassifier model, BatchLoader loader, Device device, ScalarType? computeType = null)
     {
         var module = model.Module;
         var wasTraining = module.training;
@@ -24,7 +26,9 @@ public static class Evaluator
                 using var scope = torch.NewDisposeScope();
                 var input = batch.ToImagesTensor(device);
                 var labels = batch.ToLabelsTensor(device);
-                var logits = model.ForwardEval(input);
+                Tensor logits;
+                using (Autocast.Enter(computeType))
+                    logits = model.ForwardEval(input).to(float32);
                 var k = (int)Math.Min(5, logits.shape[1]);
                 var hits = logits.topk(k, dim: 1).indexes.eq(labels.unsqueeze(1));
                 var sums = torch.stack([

@@ -25,6 +25,9 @@ public sealed class FlatAdamW : AdamW
     {
     }
 
+    /// <summary>Every group's packed gradients.</summary>
+    public IEnumerable<Tensor> AllFlatGradients => _flatGroups.Select(g => g.Gradients);
+
     /// <summary>The group's parameters, packed (a parameter is a view of a slice of it).</summary>
     public Tensor FlatParameters(int group) => _flatGroups[group].Parameters;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DeiT.Tuning.Training.Augment;
+using DeiT.Tuning.Training.Layers;
 using DeiT.Tuning.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -48,8 +49,8 @@ public sealed class Trainer
                 return new TrainingOutcome.Cancelled(reports);
 
             var evaluated = setup.EvaluatedModel;
-            var validation = Evaluator.Evaluate(evaluated, setup.ValidationLoader, setup.Device);
-            var test = setup.TestLoader is { } testLoader ? Evaluator.Evaluate(evaluated, testLoader, setup.Device) : null;
+            var validation = Evaluator.Evaluate(evaluated, setup.ValidationLoader, setup.Device, setup.ComputeType);
+            var test = setup.TestLoader is { } testLoader ? Evaluator.Evaluate(evaluated, testLoader, setup.Device, setup.ComputeType) : null;
             var heads = job.Recipe.Distillation != DistillationType.None ? HeadEvaluator.Evaluate(evaluated, setup.ValidationLoader, setup.Device) : null;
             var report = new EpochReport(epoch + 1, train.MeanLoss, validation, test, train.ImagesPerSecond, lr, epochClock.Elapsed, heads);
             reports.Add(report);
@@ -84,6 +85,21 @@ public sealed class Trainer
         (metrics["val_top1"], metrics["val_top5"], metrics["val_loss"]) = (report.Validation.Top1, report.Validation.Top5, report.Validation.Loss);
         if (report.Test is { } test) (metrics["test_top1"], metrics["test_top5"], metrics["test_loss"]) = (test.Top1, test.Top5, test.Loss);
         return metrics;
+    }
+
+    /// <summary>Backpropagates the loss; false when fp16 loss scaling found an inf or NaN gradient, and the step,
+    /// EMA update included, must be skipped (GradScaler's rule).</summary>
+    private static bool Backward(TrainingSetup setup, Tensor loss)
+    {
+        if (setup.LossScaler is not { } scaler)
+        {
+            loss.backward();
+            return true;
+        }
+        scaler.ScaleLoss(loss).backward();
+        var finite = scaler.Unscale(setup.Gradients);
+        scaler.Update(finite);
+        return finite;
     }
 
     private sealed record EpochTraining(double MeanLoss, double ImagesPerSecond, bool Cancelled, (int Step, string Reason)? Diverged);
@@ -122,18 +138,24 @@ public sealed class Trainer
                     using var noGrad = torch.no_grad();
                     teacherLogits = teacher.ForwardEval(mixed);
                 }
-                var (cls, dist) = setup.Model.ForwardTrain(mixed);
-                var lossTensor = setup.Loss.Compute(cls, dist, target, teacherLogits);
+                Tensor cls;
+                Tensor? dist;
+                using (Autocast.Enter(setup.ComputeType))
+                    (cls, dist) = setup.Model.ForwardTrain(mixed);
+                // Losses in fp32, as autocast's fp32 list has them.
+                var lossTensor = setup.Loss.Compute(cls.to(float32), dist?.to(float32), target, teacherLogits);
                 loss = lossTensor.item<float>();
                 if (!double.IsFinite(loss))
                     return new EpochTraining(double.NaN, 0, false,
                         (step, FormattableString.Invariant($"training loss became {(double.IsNaN(loss) ? "NaN" : "infinite")} at epoch {epoch + 1}, step {step} of {steps} (lr {lr:G4})")));
                 setup.Optimizer.zero_grad();
-                lossTensor.backward();
-                if (recipe.ClipGrad is { } maxNorm)
-                    nn.utils.clip_grad_norm_(module.parameters(), maxNorm);
-                setup.Optimizer.step();
-                setup.Ema?.Update(setup.Model);
+                if (Backward(setup, lossTensor))
+                {
+                    if (recipe.ClipGrad is { } maxNorm)
+                        nn.utils.clip_grad_norm_(module.parameters(), maxNorm);
+                    setup.Optimizer.step();
+                    setup.Ema?.Update(setup.Model);
+                }
             }
             lossSum += loss;
             images += batch.Count;

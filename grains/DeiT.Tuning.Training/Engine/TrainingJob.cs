@@ -49,4 +49,6 @@ public sealed record TrainingRunOptions
     /// <see cref="BestMetric"/> on the validation split are kept here as safetensors.</summary>
     public string? BestWeightsPath { get; init; }
     public SelectionMetric BestMetric { get; init; } = SelectionMetric.Top1;
+    /// <summary>Arithmetic of training and evaluation; null: <see cref="PrecisionChoice.DefaultFor"/> the device.</summary>
+    public Precision? Precision { get; init; }
 }

@@ -16,6 +16,8 @@ internal sealed class TrainingSetup : IDisposable
     {
         Job = job;
         Device = TorchRuntime.Resolve(options.Device);
+        Precision = options.Precision ?? PrecisionChoice.DefaultFor(Device);
+        PrecisionChoice.ApplyMatmulMode(Precision, Device);
         Data = DatasetCatalog.Load(job.Data);
         var recipe = job.Recipe;
         var modelOptions = new ModelOptions
@@ -58,11 +60,17 @@ internal sealed class TrainingSetup : IDisposable
         Schedule = CosineSchedule.ForRecipe(recipe, recipe.BatchSize);
         Ema = recipe.EmaDecay is { } decay ? new ModelEma(Model, decay) : null;
         Loss = new DistillationLoss(recipe.Distillation, recipe.DistillationAlpha, recipe.DistillationTau);
+        LossScaler = Precision == Precision.Fp16 ? new DynamicLossScaler() : null;
         Mixup = new MixupCutmix(recipe.MixupAlpha, recipe.CutmixAlpha, recipe.MixupProb, recipe.MixupSwitchProb, recipe.LabelSmoothing, Data.Train.NumClasses);
     }
 
     public TrainingJob Job { get; }
     public Device Device { get; }
+    public Precision Precision { get; }
+    /// <summary>The low type matmuls and attention run in (<see cref="Layers.Autocast"/>), or null for fp32.</summary>
+    public ScalarType? ComputeType => PrecisionChoice.ComputeType(Precision);
+    /// <summary>fp16 only.</summary>
+    public DynamicLossScaler? LossScaler { get; }
     public DatasetSplits Data { get; }
     public IImageClassifier Model { get; }
     public IImageClassifier? Teacher { get; }
@@ -80,7 +88,12 @@ internal sealed class TrainingSetup : IDisposable
     /// <summary>The weights evaluated and saved: the EMA copy when model EMA is on.</summary>
     public IImageClassifier EvaluatedModel => Ema?.Model ?? Model;
 
-    public TrainingState State => new(Model.Module, Optimizer, Ema?.Model.Module);
+    public TrainingState State => new(Model.Module, Optimizer, Ema?.Model.Module, LossScaler);
+
+    /// <summary>The gradients the optimizer reads: FlatAdamW's packed buffers, else each trained parameter's.</summary>
+    public IEnumerable<Tensor> Gradients => Optimizer is FlatAdamW flat
+        ? flat.AllFlatGradients
+        : Model.Module.parameters().Where(p => p.requires_grad && p.grad is not null).Select(p => p.grad!);
 
     public static TrainingSetup Create(TrainingJob job, TrainingRunOptions options)
     {

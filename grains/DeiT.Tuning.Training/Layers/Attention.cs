@@ -26,9 +26,9 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     {
         var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
         // [B, N, 3C] viewed as [B, N, 3, H, hd] → [3, B, H, N, hd]: a strided view, no copy; SDPA reads it as is.
-        var parts = qkv.forward(x).view(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4).unbind(0);
+        var parts = Autocast.Linear(qkv, x).view(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4).unbind(0);
         var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
-        return proj.forward(attended.transpose(1, 2).reshape(b, n, c));
+        return Autocast.Linear(proj, attended.transpose(1, 2).reshape(b, n, c));
     }
 
     /// <summary>Forward FLOPs for one image of <paramref name="tokens"/> tokens: projections plus QKᵀ and AV.</summary>

@@ -17,7 +17,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => fc2.forward(nn.functional.gelu(fc1.forward(x)));
+    public override Tensor forward(Tensor x) => Autocast.Linear(fc2, nn.functional.gelu(Autocast.Linear(fc1, x)));
 
     public static long FlopsPerImage(int tokens, int dim, int hidden) => 2L * 2L * tokens * dim * hidden;
 }

@@ -30,5 +30,5 @@ public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
     /// <summary>2 per multiply-add of the projection, per image.</summary>
     public long FlopsPerImage => 2L * PatchSize * PatchSize * InChannels * EmbedDim * NumPatches;
 
-    public override Tensor forward(Tensor images) => proj.forward(images).flatten(2).transpose(1, 2);
+    public override Tensor forward(Tensor images) => Autocast.Conv2d(proj, images, PatchSize).flatten(2).transpose(1, 2);
 }

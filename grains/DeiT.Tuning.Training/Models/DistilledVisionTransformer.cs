@@ -1,3 +1,4 @@
+using DeiT.Tuning.Training.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,7 +27,7 @@ public sealed class DistilledVisionTransformer : VisionTransformer
     public override (Tensor Cls, Tensor? Dist) ForwardTrain(Tensor images)
     {
         var x = Features(images);
-        return (ClassHead(x), head_dist.forward(x.select(1, 1)));
+        return (ClassHead(x), Autocast.Linear(head_dist, x.select(1, 1)));
     }
 
     public override Tensor ForwardEval(Tensor images)

@@ -74,7 +74,7 @@ public class VisionTransformer : nn.Module<Tensor, Tensor>, IImageClassifier
 
     public virtual Tensor ForwardEval(Tensor images) => ClassHead(Features(images));
 
-    protected Tensor ClassHead(Tensor features) => head.forward(features.select(1, 0));
+    protected Tensor ClassHead(Tensor features) => Autocast.Linear(head, features.select(1, 0));
 
     /// <summary>Normalized tokens [B, prefix + patches, dim].</summary>
     protected Tensor Features(Tensor images)

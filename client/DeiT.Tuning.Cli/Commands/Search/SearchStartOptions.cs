@@ -35,13 +35,14 @@ public sealed class SearchStartOptions
     private readonly Option<string?> _timeBudget = new("--time-budget") { Description = "Stop launching trials after this much running time, e.g. 15m, 1h30m" };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the sampler and of every trial", DefaultValueFactory = _ => 0 };
     private readonly Option<string?> _trialTimeout = new("--trial-timeout") { Description = "Fail a trial attempt that runs longer than this, e.g. 30m, 2h (its process is killed)" };
+    private readonly Option<string?> _precision = DeiT.Tuning.Cli.Training.PrecisionOption.Create();
     private readonly Option<string> _heartbeatTimeout = new("--heartbeat-timeout") { Description = "Re-run a trial elsewhere when it is silent this long", DefaultValueFactory = _ => "60s" };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Study);
         foreach (var option in new Option[] { _space, _trials, _parallel, _sampler, _pruner, _metric, _direction, _model, _dataset, _dataRoot,
-                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _trialTimeout })
+                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _trialTimeout, _precision })
             command.Options.Add(option);
     }
 
@@ -100,6 +101,7 @@ public sealed class SearchStartOptions
             TeacherModel = result.GetValue(_teacherModel),
             Dataset = command is null ? Dataset(result) : null,
             TrialTimeout = trialTimeout,
+            Precision = DeiT.Tuning.Cli.Training.PrecisionOption.Read(result, _precision) is { } precision ? DeiT.Tuning.Training.Engine.PrecisionChoice.Name(precision) : null,
         };
         var space = SpaceText(result.GetValue(_space), runner.Kind == RunnerKind.Deit && teacher is null);
         if (runner.Kind == RunnerKind.Deit) space = FitToTrainer(space, runner.Epochs);

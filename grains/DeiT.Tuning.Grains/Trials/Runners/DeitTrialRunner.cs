@@ -33,6 +33,7 @@ public sealed class DeitTrialRunner : ITrialRunner
         CheckpointDirectory = context.CheckpointDirectory,
         BestWeightsPath = Path.Combine(context.CheckpointDirectory, TrialFiles.BestWeights),
         BestMetric = context.Assignment.Metric switch { "top5" => SelectionMetric.Top5, "loss" => SelectionMetric.Loss, _ => SelectionMetric.Top1 },
+        Precision = PrecisionParameter.Resolve(context.Assignment.Runner.Precision, context.Assignment.Params),
     };
 
     /// <summary>The training job of an assignment: the runner's fixed settings plus the sampled recipe fields.</summary>
@@ -43,7 +44,7 @@ public sealed class DeitTrialRunner : ITrialRunner
         var dataset = runner.Dataset ?? throw new ArgumentException("the deit runner needs a dataset");
         var recipe = RecipeParameters.Apply(
             RecipeParameters.Base(runner.Epochs, runner.BatchSize, runner.RepeatedAugmentation),
-            a.Params);
+            PrecisionParameter.RecipeOnly(a.Params));
         return new TrainingJob
         {
             Model = runner.Model,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeiT.Tuning.Cli.Infrastructure;
+using DeiT.Tuning.Cli.Training;
 using DeiT.Tuning.Training.Benchmarks;
 using DeiT.Tuning.Training.Devices;
 using DeiT.Tuning.Training.Engine;
@@ -33,9 +34,10 @@ public static class TrainStepCommand
             DefaultValueFactory = _ => OpenMpWaitPolicy.Passive,
         };
 
+        var precision = PrecisionOption.Create();
         var command = new Command("train-step", "Time forward + hard-distillation loss + backward + AdamW on synthetic inputs")
         {
-            model, batch, steps, warmup, threads, device, optimizer, classes, dropPath, ompWait,
+            model, batch, steps, warmup, threads, device, optimizer, classes, dropPath, ompWait, precision,
         };
         command.SetAction(parse =>
         {
@@ -51,6 +53,7 @@ public static class TrainStepCommand
                 DropPath = parse.GetValue(dropPath) is var rate and >= 0 and < 1 ? rate : throw new CliException($"--drop-path must be in [0, 1), got {parse.GetValue(dropPath)}"),
                 Device = parse.GetValue(device)!,
                 PerParameterOptimizer = parse.GetValue(optimizer) == "per-parameter",
+                Precision = PrecisionOption.Read(parse, precision),
             };
             try { TorchRuntime.Parse(options.Device); }
             catch (ArgumentException e) { throw new CliException($"--device: {e.Message}"); }
@@ -74,7 +77,7 @@ public static class TrainStepCommand
     static void Print(TrainStepBenchmarkResult r)
     {
         var table = new Table().AddColumns("metric", "value");
-        table.AddRow("model / device", $"{r.Model} / {r.Device} / {r.Optimizer}");
+        table.AddRow("model / device / precision", $"{r.Model} / {r.Device} / {r.Optimizer} / {r.Precision}");
         table.AddRow("batch / threads / OpenMP wait", $"{r.Batch} / {r.Threads} / {r.OmpWaitPolicy}");
         table.AddRow("images/s (median, best)", $"{r.ImagesPerS:F1}, {r.ImagesPerSBest:F1}");
         table.AddRow("step ms (min / median / max)", $"{r.StepSecondsMin * 1000:F0} / {r.StepSecondsMedian * 1000:F0} / {r.StepSecondsMax * 1000:F0}");
@@ -82,7 +85,7 @@ public static class TrainStepCommand
             table.AddRow("median ms: forward+loss / backward / AdamW", $"{f * 1000:F0} / {b * 1000:F0} / {o * 1000:F0}");
         table.AddRow("model GFLOP/image (3 × forward)", $"{r.ModelGflopPerImage:F3}");
         table.AddRow("achieved GFLOP/s", $"{r.AchievedGflops:F1}");
-        table.AddRow("fp32 matmul GFLOP/s (median, best)", $"{r.MatmulGflops:F1}, {r.MatmulGflopsBest:F1}");
+        table.AddRow($"{r.Precision} matmul GFLOP/s (median, best)", $"{r.MatmulGflops:F1}, {r.MatmulGflopsBest:F1}");
         table.AddRow("roofline fraction (median; min–max)", $"{r.RooflineFraction:F3}; {r.RooflineFractionMin:F3}–{r.RooflineFractionMax:F3}");
         table.AddRow("best step ÷ best matmul", $"{r.RooflineFractionOfBests:F3}");
         AnsiConsole.Write(table);

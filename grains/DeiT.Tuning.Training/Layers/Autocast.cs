@@ -1,0 +1,51 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DeiT.Tuning.Training.Layers;
+
+/// <summary>
+/// Mixed precision the way torch.autocast does it, for the ops a ViT has (TorchSharp 0.107 has no autocast): inside a
+/// scope entered with a low type, <see cref="Linear"/> and <see cref="Conv2d"/> run on copies of their input and fp32
+/// weights cast to that type, so their outputs, and the attention and GELU computed from them, are low precision,
+/// while the residual stream stays fp32 by type promotion (fp32 + bf16 → fp32), so LayerNorm sees fp32 as autocast's
+/// fp32 list asks; the trainer casts logits to fp32 before the loss. Gradients flow back through the casts into the
+/// fp32 master weights. The scope is thread-local and ambient so that the layers need one call each, not a
+/// precision argument threaded through every forward.
+/// </summary>
+public static class Autocast
+{
+    [ThreadStatic] static ScalarType? _computeType;
+
+    /// <summary>The low type of the current thread's scope, or null outside one (fp32).</summary>
+    public static ScalarType? ComputeType => _computeType;
+
+    /// <summary>Enters a scope computing in <paramref name="computeType"/> (null: fp32) until disposed; scopes nest.</summary>
+    public static Scope Enter(ScalarType? computeType)
+    {
+        var previous = _computeType;
+        _computeType = computeType;
+        return new Scope(previous);
+    }
+
+    public static Tensor Linear(Linear layer, Tensor input)
+    {
+        if (_computeType is not { } type) return layer.forward(input);
+        return nn.functional.linear(Cast(input, type), Cast(layer.weight!, type), layer.bias is { } bias ? Cast(bias, type) : null);
+    }
+
+    /// <summary>A convolution without padding or dilation (the patch embedding's kernel = stride projection).</summary>
+    public static Tensor Conv2d(Conv2d layer, Tensor input, long stride)
+    {
+        if (_computeType is not { } type) return layer.forward(input);
+        return nn.functional.conv2d(Cast(input, type), Cast(layer.weight!, type), layer.bias is { } bias ? Cast(bias, type) : null,
+            strides: [stride, stride]);
+    }
+
+    static Tensor Cast(Tensor tensor, ScalarType type) => tensor.dtype == type ? tensor : tensor.to(type);
+
+    public readonly struct Scope(ScalarType? previous) : IDisposable
+    {
+        public void Dispose() => _computeType = previous;
+    }
+}
