@@ -6,6 +6,11 @@ const STATE_COLORS = { completed: '#1a7f37', pruned: '#d4a72c', failed: '#cf222e
 // A filled ✕ marks where a pruned trial's curve was cut.
 const CUT_SYMBOL = 'path://M2,0 L5,3 L8,0 L10,2 L7,5 L10,8 L8,10 L5,7 L2,10 L0,8 L3,5 L0,2 Z';
 
+// Completed and pruned trials rank; a running trial's value is only its best epoch so far.
+function finished(trial) {
+  return trial.value !== null && (trial.state === 'completed' || trial.state === 'pruned');
+}
+
 const charts = {};
 function chart(id) {
   if (!charts[id]) {
@@ -23,7 +28,7 @@ function drawHistory(doc) {
   const maximize = doc.study.direction === 'maximize';
   const scored = doc.trials.filter(t => t.value !== null).sort((a, b) => a.number - b.number);
   let best = null;
-  const bestLine = scored.map(t => {
+  const bestLine = scored.filter(finished).map(t => {
     best = best === null ? t.value : (maximize ? Math.max(best, t.value) : Math.min(best, t.value));
     return [t.number, best];
   });
@@ -88,6 +93,7 @@ function drawImportance(doc) {
   const items = [...doc.importance].reverse();
   chart('importance').setOption({
     animation: false,
+    title: items.length ? undefined : { text: 'needs 3 finished trials with a value', left: 'center', top: 'middle', textStyle: { fontSize: 13, color: '#6e7781' } },
     grid: { left: 120, right: 30, top: 10, bottom: 30 },
     tooltip: { trigger: 'item', formatter: p => escapeText(`${p.name}: ${fmt(p.value, 3)}`) },
     xAxis: { type: 'value', max: 1 },
@@ -106,7 +112,7 @@ function drawTimeline(doc) {
   }));
   chart('timeline').setOption({
     animation: false,
-    grid: { left: 160, right: 20, top: 10, bottom: 30 },
+    grid: { left: 230, right: 20, top: 10, bottom: 30 },
     tooltip: { trigger: 'item', formatter: p => escapeText(`trial ${p.value[3]} (attempt ${p.value[4]}): ${((p.value[2] - p.value[1]) / 1000).toFixed(1)} s`) },
     xAxis: { type: 'time' },
     yAxis: { type: 'category', data: devices },

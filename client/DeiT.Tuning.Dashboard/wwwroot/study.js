@@ -8,9 +8,9 @@ let sort = { key: 'rank', ascending: true };
 
 function ranked(doc) {
   const sign = doc.study.direction === 'maximize' ? -1 : 1;
-  const scored = doc.trials.filter(t => t.value !== null).sort((a, b) => sign * (a.value - b.value) || a.number - b.number);
-  const rest = doc.trials.filter(t => t.value === null).sort((a, b) => a.number - b.number);
-  return [...scored, ...rest].map((t, i) => ({ trial: t, rank: t.value === null ? null : i + 1 }));
+  const scored = doc.trials.filter(finished).sort((a, b) => sign * (a.value - b.value) || a.number - b.number);
+  const rest = doc.trials.filter(t => !finished(t)).sort((a, b) => a.number - b.number);
+  return [...scored, ...rest].map((t, i) => ({ trial: t, rank: finished(t) ? i + 1 : null }));
 }
 
 function paramText(params) {
