@@ -8,7 +8,8 @@ using Xunit.Abstractions;
 namespace DeiT.Tuning.Dashboard.Tests;
 
 /// <summary>The real pages, in headless chromium, of studies that run real (small) searches.</summary>
-public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper output) : IClassFixture<DashboardCluster>
+[Collection(DashboardCollection.Name)]
+public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper output)
 {
     /// <summary>A study whose trials start reporting once <paramref name="gate"/> exists (null: at once).</summary>
     private StudySpec Spec(string name, int trials, int parallel, string log, string? gate = null) => new()
