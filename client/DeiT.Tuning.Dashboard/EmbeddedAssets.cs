@@ -11,8 +11,7 @@ public static class EmbeddedAssets
     public static IResult Serve(string path)
     {
         var stream = Assembly.GetManifestResourceStream($"wwwroot/{path}");
-        if (stream is null || path.Contains("..", StringComparison.Ordinal)) return Results.NotFound();
-        return Results.Stream(stream, ContentType(path));
+        return stream is null ? Results.NotFound() : Results.Stream(stream, ContentType(path));
     }
 
     private static string ContentType(string path) => Path.GetExtension(path) switch

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using DeiT.Tuning.Dashboard.Guards;
+using DeiT.Tuning.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace DeiT.Tuning.Dashboard.Tests;
 
@@ -18,6 +20,20 @@ public sealed class GuardTests(DashboardCluster fixture)
         Assert.Contains("DashboardToken", e.Message);
         Assert.Throws<DashboardConfigurationException>(() =>
             DashboardServer.Build(fixture.Client, new DashboardOptions { Bind = IPAddress.Any, Port = 0, Token = "short" }));
+    }
+
+    [Fact]
+    public void A_silo_serving_the_dashboard_beyond_loopback_needs_DashboardToken()
+    {
+        static SiloSettings From(params (string Key, string Value)[] keys) =>
+            SiloSettings.From(new ConfigurationBuilder().AddInMemoryCollection(keys.Select(k => KeyValuePair.Create(k.Key, (string?)k.Value))).Build());
+
+        var e = Assert.Throws<SiloConfigurationException>(() => From(("Dashboard", "true"), ("DashboardBind", "0.0.0.0")));
+        Assert.Equal("DashboardToken", e.Key);
+        var open = From(("Dashboard", "true"), ("DashboardBind", "0.0.0.0"), ("DashboardToken", Token));
+        Assert.Equal(IPAddress.Any, open.StudyDashboard.Bind);
+        Assert.Equal("OrleansDashboardPort", Assert.Throws<SiloConfigurationException>(() =>
+            From(("Dashboard", "true"), ("OrleansDashboard", "true"), ("OrleansDashboardPort", "8080"))).Key);
     }
 
     [Fact]
