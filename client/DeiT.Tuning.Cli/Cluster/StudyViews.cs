@@ -16,12 +16,7 @@ public static class StudyViews
         string.Join(" ", trial.Params.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{p.Key}={p.Value.Choice ?? p.Value.Number.ToString("G3", CultureInfo.InvariantCulture)}"));
 
-    public static string State(TrialRecord trial) => trial.Status switch
-    {
-        TrialStatus.Running when trial.External => "asked",
-        TrialStatus.Running when trial.Device is null => "waiting",
-        _ => trial.Status.ToString().ToLowerInvariant(),
-    };
+    public static string State(TrialRecord trial) => StudyReading.State(trial);
 
     public static Table TrialTable(string title, IEnumerable<TrialRecord> trials, string metric, bool ranked)
     {
@@ -96,13 +91,7 @@ public static class StudyViews
     public static Dictionary<string, int> Counts(StudySnapshot s) =>
         s.Trials.GroupBy(State).ToDictionary(g => g.Key, g => g.Count());
 
-    public static TrialRecord? Best(StudySnapshot s)
-    {
-        var scored = s.Trials.Where(t => t.Value is not null && t.Status is TrialStatus.Completed or TrialStatus.Pruned);
-        return s.Spec.Direction == OptimizationDirection.Maximize
-            ? scored.OrderByDescending(t => t.Value).FirstOrDefault()
-            : scored.OrderBy(t => t.Value).FirstOrDefault();
-    }
+    public static TrialRecord? Best(StudySnapshot s) => StudyReading.Best(s);
 
     public static void WriteStatus(StudySnapshot s, TextWriter output)
     {

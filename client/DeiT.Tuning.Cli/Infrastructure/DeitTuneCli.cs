@@ -26,6 +26,7 @@ public static class DeitTuneCli
         root.Subcommands.Add(Commands.Study.StudyCommand.Create());
         root.Subcommands.Add(Commands.Paper.PaperCommand.Create());
         root.Subcommands.Add(Commands.Silo.SiloCommand.Create());
+        root.Subcommands.Add(Commands.Dashboard.DashboardCommand.Create());
         return root;
     }
 

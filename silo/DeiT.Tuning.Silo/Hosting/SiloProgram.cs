@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using DeiT.Tuning.Dashboard;
 using Orleans.Dashboard;
 
 namespace DeiT.Tuning.Silo.Hosting;
@@ -23,10 +24,11 @@ public static class SiloProgram
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
-        using var host = settings.Dashboard ? BuildWithDashboard(args, settings) : BuildPlain(args, settings);
+        using var host = settings.Dashboard || settings.OrleansDashboard ? BuildWithDashboards(args, settings) : BuildPlain(args, settings);
         Console.Error.WriteLine($"deit-tune silo: cluster '{settings.ClusterId}', {settings.Clustering} clustering, {settings.Storage} storage, " +
                                 $"devices {string.Join(",", settings.Devices.Select(d => d.Device))}, silo port {settings.SiloPort}, gateway port {settings.GatewayPort}" +
-                                (settings.Dashboard ? $", dashboard http://localhost:{settings.DashboardPort}/" : ""));
+                                (settings.Dashboard ? $", study dashboard http://{settings.DashboardBind}:{settings.DashboardPort}/" : "") +
+                                (settings.OrleansDashboard ? $", Orleans dashboard http://localhost:{settings.OrleansDashboardPort}/" : ""));
         await host.StartAsync(cancellationToken);
         await host.WaitForShutdownAsync(cancellationToken);
         return 0;
@@ -40,14 +42,20 @@ public static class SiloProgram
         return builder.Build();
     }
 
-    private static IHost BuildWithDashboard(string[] args, SiloSettings settings)
+    /// <summary>The study dashboard and Orleans' own each answer only on their own port.</summary>
+    private static IHost BuildWithDashboards(string[] args, SiloSettings settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         TuningSiloHost.AddSources(builder.Configuration, args);
         TuningSiloHost.Configure(builder, settings);
-        builder.WebHost.UseUrls($"http://localhost:{settings.DashboardPort}");
+        builder.WebHost.UseKestrel(k =>
+        {
+            if (settings.Dashboard) k.Listen(settings.DashboardBind, settings.DashboardPort);
+            if (settings.OrleansDashboard) k.ListenLocalhost(settings.OrleansDashboardPort);
+        });
         var app = builder.Build();
-        app.MapOrleansDashboard();
+        if (settings.Dashboard) app.MapStudyDashboard(settings.StudyDashboard).RequireHost($"*:{settings.DashboardPort}");
+        if (settings.OrleansDashboard) app.MapOrleansDashboard().RequireHost($"*:{settings.OrleansDashboardPort}");
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using DeiT.Tuning.Abstractions.Devices;
+using DeiT.Tuning.Dashboard;
 using DeiT.Tuning.Grains.Devices;
 using Microsoft.Extensions.Configuration;
 
@@ -20,7 +21,8 @@ public sealed record SiloSettings
     [
         "ClusterId", "ServiceId", "Clustering", "ClusteringConnectionString", "Storage", "StorageConnectionString",
         "Devices", "DataRoot", "CheckpointRoot", "SiloPort", "GatewayPort", "PrimarySiloPort", "AdvertisedAddress",
-        "AllowExternalCommands", "Dashboard", "DashboardPort", "HeartbeatSeconds", "WakeStudiesOnStart",
+        "AllowExternalCommands", "Dashboard", "DashboardPort", "DashboardBind", "DashboardToken", "OrleansDashboard",
+        "OrleansDashboardPort", "HeartbeatSeconds", "WakeStudiesOnStart",
         "ProbeTimeoutSeconds", "DeathVoteExpirationSeconds", "KubernetesHosting", "TlsCertificate", "TlsCertificatePassword",
     ];
 
@@ -40,8 +42,15 @@ public sealed record SiloSettings
     public int? PrimarySiloPort { get; init; }
     public IPAddress AdvertisedAddress { get; init; } = IPAddress.Loopback;
     public bool AllowExternalCommands { get; init; }
+    /// <summary>The study dashboard (client/DeiT.Tuning.Dashboard) on DashboardBind:DashboardPort.</summary>
     public bool Dashboard { get; init; }
     public int DashboardPort { get; init; } = 8080;
+    public IPAddress DashboardBind { get; init; } = IPAddress.Loopback;
+    /// <summary>Required when DashboardBind is beyond loopback; every request must carry it.</summary>
+    public string? DashboardToken { get; init; }
+    /// <summary>Orleans' own dashboard (grains, silos) for operators, on localhost:OrleansDashboardPort.</summary>
+    public bool OrleansDashboard { get; init; }
+    public int OrleansDashboardPort { get; init; } = 8081;
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
     public bool WakeStudiesOnStart { get; init; } = true;
     /// <summary>Membership probe period and timeout; a silo missing 3 probes is suspected (Orleans' default 5 s).</summary>
@@ -55,6 +64,8 @@ public sealed record SiloSettings
     public string? TlsCertificatePassword { get; init; }
     /// <summary>Refuse dataset/teacher paths outside DataRoot; off only for the CLI's own embedded silo.</summary>
     public bool ConfineDataPaths { get; init; } = true;
+
+    public DashboardOptions StudyDashboard => new() { Bind = DashboardBind, Port = DashboardPort, Token = DashboardToken };
 
     public static SiloSettings From(IConfiguration configuration)
     {
@@ -79,6 +90,12 @@ public sealed record SiloSettings
             AllowExternalCommands = Bool(configuration, "AllowExternalCommands") ?? d.AllowExternalCommands,
             Dashboard = Bool(configuration, "Dashboard") ?? d.Dashboard,
             DashboardPort = Port(configuration, "DashboardPort") ?? d.DashboardPort,
+            DashboardBind = Text(configuration, "DashboardBind") is { } bind
+                ? IPAddress.TryParse(bind, out var bound) ? bound : throw Bad("DashboardBind", bind, "an IP address such as 127.0.0.1 or 0.0.0.0")
+                : d.DashboardBind,
+            DashboardToken = configuration["DashboardToken"] is { Length: > 0 } token ? token : null,
+            OrleansDashboard = Bool(configuration, "OrleansDashboard") ?? d.OrleansDashboard,
+            OrleansDashboardPort = Port(configuration, "OrleansDashboardPort") ?? d.OrleansDashboardPort,
             HeartbeatInterval = Text(configuration, "HeartbeatSeconds") is { } hb
                 ? double.TryParse(hb, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s) : throw Bad("HeartbeatSeconds", hb, "a positive number of seconds")
                 : d.HeartbeatInterval,
@@ -103,6 +120,19 @@ public sealed record SiloSettings
             throw new SiloConfigurationException("GatewayPort", $"the gateway port equals SiloPort ({SiloPort}): give each its own port");
         if (Dashboard && (DashboardPort == SiloPort || DashboardPort == GatewayPort))
             throw new SiloConfigurationException("DashboardPort", $"{DashboardPort} is already the silo or gateway port");
+        if (OrleansDashboard && (OrleansDashboardPort == SiloPort || OrleansDashboardPort == GatewayPort || (Dashboard && OrleansDashboardPort == DashboardPort)))
+            throw new SiloConfigurationException("OrleansDashboardPort", $"{OrleansDashboardPort} is already the silo, gateway or DashboardPort");
+        if (Dashboard)
+        {
+            try
+            {
+                StudyDashboard.Validate("DashboardToken");
+            }
+            catch (DashboardConfigurationException e)
+            {
+                throw new SiloConfigurationException("DashboardToken", e.Message);
+            }
+        }
         if (TlsCertificate is not null && !File.Exists(TlsCertificate))
             throw new SiloConfigurationException("TlsCertificate", $"file '{Path.GetFullPath(TlsCertificate)}' does not exist: give a PKCS#12 (.pfx) file holding the cluster certificate and its key");
         if (ProbeTimeout is { } probe && DeathVoteExpiration is { } vote && vote <= 3 * probe)

@@ -85,7 +85,7 @@ public static class TuningSiloHost
             WakeStudiesOnStart = settings.WakeStudiesOnStart,
         });
         ConfigureMembership(silo, settings);
-        if (settings.Dashboard) silo.AddDashboard();
+        if (settings.OrleansDashboard) silo.AddDashboard();
     }
 
     /// <summary>Failure detection, Kubernetes hosting and TLS: the keys that matter once silos run on several hosts.</summary>

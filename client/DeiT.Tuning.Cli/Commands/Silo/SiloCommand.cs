@@ -1,7 +1,10 @@
 using System.CommandLine;
 using DeiT.Tuning.Cli.Cluster;
 using DeiT.Tuning.Cli.Infrastructure;
+using DeiT.Tuning.Dashboard;
 using DeiT.Tuning.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 
 namespace DeiT.Tuning.Cli.Commands.Silo;
 
@@ -21,7 +24,7 @@ public static class SiloCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var args = result.UnmatchedTokens.ToArray();
-            var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder();
+            var configuration = new ConfigurationBuilder();
             TuningSiloHost.AddSources(configuration, args);
             if (!string.Equals(configuration.Build()["Clustering"] ?? "localhost", "localhost", StringComparison.OrdinalIgnoreCase))
                 return await SiloProgram.RunAsync(args, cancellationToken);
@@ -30,7 +33,9 @@ public static class SiloCommand
             if (EmbeddedSiloFile.FindRunning(folder) is { } running)
                 throw new CliException($"this folder's silo already runs (pid {running.Pid}, gateway port {running.GatewayPort})", 3);
             await using var connection = await TuningConnection.OpenAsync(cluster: null, keepStudiesRunning: true, cancellationToken, args);
-            Console.Error.WriteLine($"deit-tune silo: {connection.Where}; Ctrl+C stops it");
+            await using var dashboard = await StartStudyDashboard(configuration, connection, cancellationToken);
+            Console.Error.WriteLine($"deit-tune silo: {connection.Where}" +
+                                    (dashboard is null ? "" : $", study dashboard {DashboardServer.Address(dashboard)}") + "; Ctrl+C stops it");
             try
             {
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Stopping);
@@ -42,5 +47,23 @@ public static class SiloCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Dashboard=true: the folder's silo serves the study dashboard as a cluster's silo does.</summary>
+    private static async Task<WebApplication?> StartStudyDashboard(IConfigurationBuilder configuration, TuningConnection connection, CancellationToken cancellationToken)
+    {
+        SiloSettings settings;
+        try
+        {
+            settings = SiloSettings.From(configuration.Build());
+        }
+        catch (SiloConfigurationException e)
+        {
+            throw new CliException(e.Message);
+        }
+        if (!settings.Dashboard) return null;
+        var app = DashboardServer.Build(connection.Client, settings.StudyDashboard, "DashboardToken");
+        await app.StartAsync(cancellationToken);
+        return app;
     }
 }

@@ -1,6 +1,6 @@
 using DeiT.Tuning.Abstractions.Trials;
 
-namespace DeiT.Tuning.Cli.Commands.Plot;
+namespace DeiT.Tuning.Abstractions.Studies;
 
 /// <summary>
 /// Correlation-based parameter importance over the trials with a value: |Spearman ρ| between a numeric

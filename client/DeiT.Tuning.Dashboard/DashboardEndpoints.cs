@@ -1,0 +1,72 @@
+using System.Globalization;
+using DeiT.Tuning.Dashboard.Api;
+using DeiT.Tuning.Dashboard.Guards;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DeiT.Tuning.Dashboard;
+
+/// <summary>
+/// The dashboard's pages and its JSON API under /api/, reading studies through the host's IGrainFactory. Every
+/// endpoint passes the token guard; the two write actions (stop, resume) are POST-only and same-origin.
+/// </summary>
+public static class DashboardEndpoints
+{
+    public static RouteGroupBuilder MapStudyDashboard(this IEndpointRouteBuilder endpoints, DashboardOptions options)
+    {
+        var reader = new StudyReader(endpoints.ServiceProvider.GetRequiredService<IGrainFactory>());
+        var group = endpoints.MapGroup("");
+        group.AddEndpointFilter(new SecurityHeaders());
+        group.AddEndpointFilter(new TokenGuard(options.Token));
+
+        group.MapGet("/", () => EmbeddedAssets.Serve("index.html"));
+        group.MapGet("/studies/{name}", (string name) => EmbeddedAssets.Serve("study.html"));
+        group.MapGet("/static/{**path}", (string path) => EmbeddedAssets.Serve(path));
+
+        var api = group.MapGroup("/api");
+        api.MapGet("/studies", async () => Json(await reader.Studies()));
+        api.MapGet("/events", (HttpContext http) => EventStream.Run(http, async () => await reader.Studies(), options.PollInterval));
+        api.MapGet("/studies/{name}", (string name) => Read(reader, name, s => StudyDocuments.Study(s)));
+        api.MapGet("/studies/{name}/events", (HttpContext http, string name) =>
+            EventStream.Run(http, async () => await reader.Snapshot(name) is { } s ? StudyDocuments.Study(s) : null, options.PollInterval));
+        api.MapGet("/studies/{name}/trials", (string name) => Read(reader, name, s => s.Trials.Select(StudyDocuments.Trial).ToList()));
+        api.MapGet("/studies/{name}/trials/{number:int}", (string name, int number) =>
+            Read(reader, name, s => s.Trials.FirstOrDefault(t => t.Number == number) is { } t ? StudyDocuments.Trial(t) : null));
+        api.MapGet("/studies/{name}/trials/{number:int}/epochs", (string name, int number) =>
+            Read(reader, name, s => s.Trials.FirstOrDefault(t => t.Number == number)?.Epochs.Select(StudyDocuments.Epoch).ToList()));
+        api.MapGet("/studies/{name}/leases", (string name) => Read(reader, name, s => s.Leases.Select(StudyDocuments.Lease).ToList()));
+
+        var actions = api.MapGroup("/studies/{name}").AddEndpointFilter(new SameOriginGuard());
+        actions.MapPost("/stop", (string name) => Act(reader, name, grain => grain.Stop()));
+        actions.MapPost("/resume", (string name) => Act(reader, name, grain => grain.Run()));
+        return group;
+    }
+
+    private static IResult Json<T>(T document) => Results.Json(document, DashboardJson.Options);
+
+    private static async Task<IResult> Read<T>(StudyReader reader, string name, Func<Abstractions.Studies.StudySnapshot, T?> project)
+    {
+        var snapshot = await reader.Snapshot(name);
+        if (snapshot is null) return NoStudy(name);
+        return project(snapshot) is { } document ? Json(document) : Results.NotFound(new { error = "no such trial" });
+    }
+
+    private static async Task<IResult> Act(StudyReader reader, string name, Func<Abstractions.Studies.IStudyGrain, Task<Abstractions.Studies.StudySnapshot>> act)
+    {
+        if (await reader.Snapshot(name) is null) return NoStudy(name);
+        try
+        {
+            return Json(StudyDocuments.Summary(await act(reader.Grain(name))));
+        }
+        catch (InvalidOperationException e)
+        {
+            return Results.Json(new { error = e.Message }, DashboardJson.Options, statusCode: StatusCodes.Status409Conflict);
+        }
+    }
+
+    private static IResult NoStudy(string name) =>
+        Results.Json(new { error = string.Create(CultureInfo.InvariantCulture, $"no study named '{name}'") }, DashboardJson.Options,
+            statusCode: StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,143 @@
+'use strict';
+// The study page's charts, drawn by ECharts (bundled from npm at build time). Names reach ECharts as plain
+// strings; tooltips are built as text by ECharts' own escaping (formatters below return escaped text only).
+
+const STATE_COLORS = { completed: '#1a7f37', pruned: '#d4a72c', failed: '#cf222e', running: '#1f6feb', waiting: '#8c959f', asked: '#8c959f' };
+// A filled ✕ marks where a pruned trial's curve was cut.
+const CUT_SYMBOL = 'path://M2,0 L5,3 L8,0 L10,2 L7,5 L10,8 L8,10 L5,7 L2,10 L0,8 L3,5 L0,2 Z';
+
+// Completed and pruned trials rank; a running trial's value is only its best epoch so far.
+function finished(trial) {
+  return trial.value !== null && (trial.state === 'completed' || trial.state === 'pruned');
+}
+
+const charts = {};
+function chart(id) {
+  if (!charts[id]) {
+    charts[id] = echarts.init(document.getElementById(id), null, { renderer: 'canvas' });
+    window.addEventListener('resize', () => charts[id].resize());
+  }
+  return charts[id];
+}
+
+function escapeText(text) {
+  return echarts.format.encodeHTML(String(text));
+}
+
+function drawHistory(doc) {
+  const maximize = doc.study.direction === 'maximize';
+  const scored = doc.trials.filter(t => t.value !== null).sort((a, b) => a.number - b.number);
+  let best = null;
+  const bestLine = scored.filter(finished).map(t => {
+    best = best === null ? t.value : (maximize ? Math.max(best, t.value) : Math.min(best, t.value));
+    return [t.number, best];
+  });
+  chart('history').setOption({
+    animation: false,
+    grid: { left: 50, right: 20, top: 30, bottom: 40 },
+    legend: { top: 0 },
+    tooltip: { trigger: 'item', formatter: p => escapeText(`trial ${p.value[0]}: ${fmt(p.value[1])}`) },
+    xAxis: { type: 'value', name: 'trial', nameLocation: 'middle', nameGap: 25, minInterval: 1 },
+    yAxis: { type: 'value', name: doc.study.metric, scale: true },
+    series: [
+      { name: 'trial value', type: 'scatter', data: scored.map(t => ({ value: [t.number, t.value], itemStyle: { color: STATE_COLORS[t.state] } })) },
+      { name: 'best so far', type: 'line', step: 'end', symbol: 'none', data: bestLine, lineStyle: { color: '#444' } },
+    ],
+  }, { notMerge: true });
+}
+
+function drawCurves(doc) {
+  const metric = doc.study.metric;
+  const series = doc.trials.filter(t => t.epochs.length > 0).map(t => {
+    const pruned = t.state === 'pruned';
+    const points = t.epochs.map(e => ({ value: [e.epoch, e[metric]] }));
+    if (pruned) points[points.length - 1] = { value: points[points.length - 1].value, symbol: CUT_SYMBOL, symbolSize: 12 };
+    return {
+      name: `trial ${t.number}`, type: 'line', data: points, symbol: 'none', showSymbol: pruned,
+      lineStyle: { width: 1.5, type: pruned ? 'dashed' : 'solid', color: STATE_COLORS[t.state] },
+      itemStyle: { color: STATE_COLORS[t.state] },
+    };
+  });
+  chart('curves').setOption({
+    animation: false,
+    grid: { left: 50, right: 20, top: 20, bottom: 40 },
+    tooltip: { trigger: 'item', formatter: p => escapeText(`${p.seriesName}, epoch ${p.value[0]}: ${fmt(p.value[1])}`) },
+    xAxis: { type: 'value', name: 'epoch', nameLocation: 'middle', nameGap: 25, minInterval: 1 },
+    yAxis: { type: 'value', name: metric, scale: true },
+    series,
+  }, { notMerge: true });
+}
+
+function drawParallel(doc) {
+  const scored = doc.trials.filter(t => t.value !== null);
+  const names = [...new Set(scored.flatMap(t => Object.keys(t.params)))].sort();
+  const axes = names.map((name, i) => {
+    const values = scored.map(t => t.params[name]).filter(v => v !== undefined);
+    const categorical = values.some(v => typeof v === 'string');
+    return categorical
+      ? { dim: i, name, type: 'category', data: [...new Set(values.map(String))].sort() }
+      : { dim: i, name, type: 'value', scale: true };
+  });
+  axes.push({ dim: names.length, name: doc.study.metric, type: 'value', scale: true });
+  const values = scored.map(t => t.value);
+  chart('parallel').setOption({
+    animation: false,
+    parallel: { left: 40, right: 60, top: 40, bottom: 30 },
+    parallelAxis: axes,
+    visualMap: values.length ? { show: false, dimension: names.length, min: Math.min(...values), max: Math.max(...values), inRange: { color: ['#c6dbef', '#08306b'] } } : undefined,
+    series: [{ type: 'parallel', lineStyle: { width: 1.5, opacity: 0.7 }, data: scored.map(t => [...names.map(n => t.params[n] ?? null), t.value]) }],
+  }, { notMerge: true });
+}
+
+function drawImportance(doc) {
+  const items = [...doc.importance].reverse();
+  chart('importance').setOption({
+    animation: false,
+    title: items.length ? undefined : { text: 'needs 3 finished trials with a value', left: 'center', top: 'middle', textStyle: { fontSize: 13, color: '#6e7781' } },
+    grid: { left: 120, right: 30, top: 10, bottom: 30 },
+    tooltip: { trigger: 'item', formatter: p => escapeText(`${p.name}: ${fmt(p.value, 3)}`) },
+    xAxis: { type: 'value', max: 1 },
+    yAxis: { type: 'category', data: items.map(i => i.param) },
+    series: [{ type: 'bar', data: items.map(i => i.score), itemStyle: { color: '#1f6feb' } }],
+  }, { notMerge: true });
+}
+
+// A Gantt chart of the lease records: one row per device, one bar per lease (a trial attempt holding it).
+function drawTimeline(doc) {
+  const devices = [...new Set(doc.leases.map(l => `${l.silo} ${l.device}`))].sort();
+  const now = Date.now();
+  const data = doc.leases.map(l => ({
+    value: [devices.indexOf(`${l.silo} ${l.device}`), Date.parse(l.acquired_at), l.released_at ? Date.parse(l.released_at) : now, l.trial, l.attempt],
+    itemStyle: { color: STATE_COLORS[(doc.trials.find(t => t.number === l.trial) || {}).state] || '#8c959f' },
+  }));
+  chart('timeline').setOption({
+    animation: false,
+    grid: { left: 230, right: 20, top: 10, bottom: 30 },
+    tooltip: { trigger: 'item', formatter: p => escapeText(`trial ${p.value[3]} (attempt ${p.value[4]}): ${((p.value[2] - p.value[1]) / 1000).toFixed(1)} s`) },
+    xAxis: { type: 'time' },
+    yAxis: { type: 'category', data: devices },
+    series: [{
+      type: 'custom', encode: { x: [1, 2], y: 0 }, data,
+      renderItem: (params, api) => {
+        const start = api.coord([api.value(1), api.value(0)]);
+        const end = api.coord([api.value(2), api.value(0)]);
+        const height = api.size([0, 1])[1] * 0.6;
+        const shape = echarts.graphic.clipRectByRect(
+          { x: start[0], y: start[1] - height / 2, width: Math.max(end[0] - start[0], 1), height },
+          { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height });
+        return shape && {
+          type: 'rect', shape, style: api.style(),
+          textContent: { style: { text: String(api.value(3)), fill: '#fff', fontSize: 10 } }, textConfig: { position: 'inside' },
+        };
+      },
+    }],
+  }, { notMerge: true });
+}
+
+function drawCharts(doc) {
+  drawHistory(doc);
+  drawCurves(doc);
+  drawParallel(doc);
+  drawImportance(doc);
+  drawTimeline(doc);
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Text.Json;
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace DeiT.Tuning.Dashboard.Tests;
+
+/// <summary>The real pages, in headless chromium, of studies that run real (small) searches.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper output)
+{
+    /// <summary>A study whose trials start reporting once <paramref name="gate"/> exists (null: at once).</summary>
+    private StudySpec Spec(string name, int trials, int parallel, string log, string? gate = null) => new()
+    {
+        Name = name,
+        Space = TrainingScripts.Space,
+        Sampler = "random",
+        Pruner = "median:startup_trials=2",
+        Trials = trials,
+        Parallel = parallel,
+        Seed = 11,
+        Runner = new TrialRunnerSpec { Kind = RunnerKind.Command, Epochs = 3, Command = TrainingScripts.SlowCommand(fixture.Root, log, gate ?? OpenGate()) },
+    };
+
+    [Fact]
+    public async Task Study_pages_follow_a_running_search_live_and_show_its_result()
+    {
+        var log = Path.Combine(fixture.Root, "live-epochs.log");
+        var gate = Path.Combine(fixture.Root, "live-gate");
+        var study = fixture.Client.GetGrain<IStudyGrain>("live-search");
+        await study.Create(Spec("live-search", trials: 8, parallel: 2, log, gate));
+        await study.Run();
+        var page = await fixture.NewPage();
+
+        await page.GotoAsync(new Uri(fixture.Address, "/").ToString());
+        await page.Locator("tr[data-study='live-search']").WaitForAsync();
+        Assert.Equal("running", await page.Locator("tr[data-study='live-search'] td").Nth(1).TextContentAsync());
+        await DashboardCluster.Screenshot(page, "studies-running.png");
+
+        await page.GotoAsync(new Uri(fixture.Address, "/studies/live-search").ToString());
+        await page.Locator("body[data-loaded='true']").WaitForAsync();
+        await page.EvaluateAsync("() => { window.__samePage = true; }");
+        await page.Locator("#leaderboard tbody tr").First.WaitForAsync();
+
+        // Each next epoch report reaches the open page without a reload: the time from the script's report to the DOM.
+        var shown = int.Parse(await page.EvaluateAsync<string>("() => document.body.dataset.totalEpochs"), CultureInfo.InvariantCulture);
+        Assert.Equal(0, shown);
+        File.WriteAllText(gate, "");
+        // For comparison, the part of the latency before the dashboard: the first report reaching the study grain.
+        while ((await study.GetSnapshot())!.Trials.Sum(t => t.Epochs.Count) < 1) await Task.Delay(10);
+        var inGrain = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - ReportTimes(log)[0];
+        var latencies = new List<long>();
+        for (var target = shown + 1; target <= shown + 3; target++)
+        {
+            var seenAt = await page.WaitForFunctionAsync(
+                "n => Number(document.body.dataset.totalEpochs) >= n ? Date.now() : false", target, new PageWaitForFunctionOptions { PollingInterval = 10 });
+            var seen = await seenAt.JsonValueAsync<long>();
+            latencies.Add(seen - ReportTimes(log)[target - 1]);
+        }
+        var figures = $"epoch report → study grain (polled every 10 ms): {inGrain} ms; epoch report → page DOM: {string.Join(", ", latencies.Select(l => $"{l} ms"))}";
+        output.WriteLine(figures);
+        Console.WriteLine($"dashboard live latency: {figures}");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__samePage === true"), "the page reloaded instead of updating live");
+        Assert.True(await page.Locator(".chart canvas").CountAsync() >= 5, "every chart draws a canvas");
+        await DashboardCluster.Screenshot(page, "study-running.png");
+
+        var done = await StudyWaiting.UntilSettled(study);
+        Assert.Equal(StudyState.Finished, done.State);
+        await page.Locator("#state.state-finished").WaitForAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__samePage === true"));
+        Assert.Equal(8, await page.Locator("#leaderboard tbody tr").CountAsync());
+        var best = StudyReading.Best(done)!;
+        var firstRow = page.Locator("#leaderboard tbody tr").First;
+        Assert.Equal(best.Number.ToString(CultureInfo.InvariantCulture), await firstRow.GetAttributeAsync("data-trial"));
+        Assert.Equal("1", await firstRow.Locator("td").First.TextContentAsync());
+        foreach (var id in new[] { "history", "curves", "parallel", "importance", "timeline" })
+            Assert.Equal(1, await page.Locator($"#{id} canvas").CountAsync());
+
+        // The failed trial's hostile message is text in the leaderboard, never markup.
+        var failed = page.Locator("#leaderboard tbody tr[data-trial='2'] td.reason");
+        Assert.Contains(TrainingScripts.Hostile, await failed.TextContentAsync());
+        Assert.Equal(0, await page.Locator("#leaderboard img").CountAsync());
+        Assert.False(await page.EvaluateAsync<bool>("() => window.__xss === 1"));
+
+        // Trial detail: a click shows its reason and every epoch.
+        await page.Locator("#leaderboard tbody tr[data-trial='2']").ClickAsync();
+        Assert.Contains(TrainingScripts.Hostile, await page.Locator("#detail-reason").TextContentAsync());
+        Assert.Equal(done.Trials[2].Epochs.Count, await page.Locator("#epochs tbody tr").CountAsync());
+        await DashboardCluster.Screenshot(page, "study-finished.png");
+
+        await page.GotoAsync(new Uri(fixture.Address, "/").ToString());
+        await page.Locator("tr[data-study='live-search'] td.state-finished").WaitForAsync();
+        await DashboardCluster.Screenshot(page, "studies-finished.png");
+        output.WriteLine($"screenshots in {DashboardCluster.Screenshots}");
+    }
+
+    [Fact]
+    public async Task Leaderboard_sorts_by_the_clicked_column_both_ways()
+    {
+        var study = fixture.Client.GetGrain<IStudyGrain>("sorting");
+        await study.Create(Spec("sorting", trials: 4, parallel: 4, Path.Combine(fixture.Root, "sorting.log")));
+        await study.Run();
+        var done = await StudyWaiting.UntilSettled(study);
+        var page = await fixture.NewPage();
+        await page.GotoAsync(new Uri(fixture.Address, "/studies/sorting").ToString());
+        await page.Locator("#state.state-finished").WaitForAsync();
+
+        await page.Locator("#leaderboard th[data-key='number']").ClickAsync();
+        Assert.Equal(["0", "1", "2", "3"], await TrialColumn(page));
+        await page.Locator("#leaderboard th[data-key='number']").ClickAsync();
+        Assert.Equal(["3", "2", "1", "0"], await TrialColumn(page));
+        await page.Locator("#leaderboard th[data-key='value']").ClickAsync();
+        var ascending = done.Trials.OrderBy(t => t.Value ?? double.NegativeInfinity).ThenBy(t => t.Number)
+            .Select(t => t.Number.ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(ascending, await TrialColumn(page));
+    }
+
+    [Fact]
+    public async Task Stop_asks_for_confirmation_then_stops_the_study()
+    {
+        var study = fixture.Client.GetGrain<IStudyGrain>("to-stop");
+        await study.Create(Spec("to-stop", trials: 20, parallel: 1, Path.Combine(fixture.Root, "stop.log")));
+        await study.Run();
+        var page = await fixture.NewPage();
+        await page.GotoAsync(new Uri(fixture.Address, "/studies/to-stop").ToString());
+        await page.Locator("#state.state-running").WaitForAsync();
+
+        await page.Locator("#stop").ClickAsync();
+        Assert.True(await page.Locator("#confirm").IsVisibleAsync());
+        await page.Locator("#confirm button[value='cancel']").ClickAsync();
+        Assert.Equal(StudyState.Running, (await study.GetSnapshot())!.State);
+
+        await page.Locator("#stop").ClickAsync();
+        await page.Locator("#confirm-ok").ClickAsync();
+        var stopped = await StudyWaiting.UntilSettled(study);
+        Assert.Equal(StudyState.Stopped, stopped.State);
+        await page.Locator("#state.state-stopped").WaitForAsync();
+        Assert.True(await page.Locator("#resume").IsEnabledAsync());
+    }
+
+    [Fact]
+    public async Task Api_serves_study_trials_epochs_and_leases_as_json()
+    {
+        var study = fixture.Client.GetGrain<IStudyGrain>("api-study");
+        await study.Create(Spec("api-study", trials: 3, parallel: 3, Path.Combine(fixture.Root, "api.log")));
+        await study.Run();
+        var done = await StudyWaiting.UntilSettled(study);
+        using var http = new HttpClient { BaseAddress = fixture.Address };
+
+        using var studies = JsonDocument.Parse(await http.GetStringAsync("/api/studies"));
+        Assert.Contains(studies.RootElement.EnumerateArray(), s => s.GetProperty("name").GetString() == "api-study");
+        using var trial = JsonDocument.Parse(await http.GetStringAsync("/api/studies/api-study/trials/0"));
+        Assert.Equal(done.Trials[0].Params["x"].Number, trial.RootElement.GetProperty("params").GetProperty("x").GetDouble());
+        using var epochs = JsonDocument.Parse(await http.GetStringAsync("/api/studies/api-study/trials/0/epochs"));
+        Assert.Equal(done.Trials[0].Epochs.Select(e => e.Top1), epochs.RootElement.EnumerateArray().Select(e => e.GetProperty("top1").GetDouble()));
+        using var leases = JsonDocument.Parse(await http.GetStringAsync("/api/studies/api-study/leases"));
+        Assert.Equal(done.Leases.Select(l => l.Device).Order(), leases.RootElement.EnumerateArray().Select(l => l.GetProperty("device").GetString()!).Order());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/studies/no-such-study")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/studies/api-study/trials/99")).StatusCode);
+    }
+
+    /// <summary>When the training script reported each epoch (unix ms), in order.</summary>
+    private static long[] ReportTimes(string log) =>
+        File.ReadAllLines(log).Select(l => long.Parse(l.Split(' ')[2], CultureInfo.InvariantCulture)).Order().ToArray();
+
+    private string OpenGate()
+    {
+        var path = Path.Combine(fixture.Root, "open-gate");
+        File.WriteAllText(path, "");
+        return path;
+    }
+
+    private static async Task<string[]> TrialColumn(IPage page) =>
+        (await page.Locator("#leaderboard tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.trial)"));
+}
