@@ -15,11 +15,11 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Search_then_reads_then_error_paths_leave_the_study_intact()
     {
-        File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"), "parameters:\n  x: {type: float, low: 0.0, high: 1.0}\n");
+        File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"), "parameters:\n  x: {type: float, low: 0.0, high: 1.0, default: 0.5}\n");
         File.WriteAllText(Path.Combine(_cli.Folder, "train.sh"),
             "for e in $(seq 1 $2); do echo \"epoch=$e top1=$(awk -v x=$1 -v e=$e -v n=$2 'BEGIN{print x*e/n}')\"; done\n");
         var search = _cli.Run(_commands, "search", "start", "--study", "s1", "--space", "space.yaml", "--trials", "4", "--parallel", "2",
-            "--sampler", "random", "--epochs", "2", "--command", "/bin/sh train.sh {x} {epochs}", "--json");
+            "--sampler", "random", "--epochs", "2", "--command", "/bin/sh train.sh {x} {epochs}", "--enqueue-defaults", "--enqueue", "{\"x\": 0.9}", "--json");
         Assert.True(search.ExitCode == 0, search.Stderr);
         using (var doc = JsonDocument.Parse(search.Stdout))
         {
@@ -30,6 +30,13 @@ public sealed class CliTests : IDisposable
             Assert.Equal(board.OrderDescending(), board);
         }
         Assert.False(File.Exists(Path.Combine(_cli.Folder, ".deit-tune", "silo.json")), "the embedded silo's file outlived its process");
+        using (var trials = JsonDocument.Parse(_cli.Run("trials", "--study", "s1", "--json").Stdout))
+        {
+            var x = trials.RootElement.GetProperty("trials").EnumerateArray().ToDictionary(t => t.GetProperty("number").GetInt32(), t => t.GetProperty("params").GetProperty("x").GetDouble());
+            Assert.Equal((0.5, 0.9), (x[0], x[1])); // the space's default, then the enqueued configuration
+        }
+        AssertFails(_cli.Run("search", "start", "--study", "s9", "--space", "space.yaml", "--command", "/bin/true", "--enqueue", "{\"x\": 3}"), 2, "--enqueue {\"x\": 3}: parameter 'x': value 3 is outside");
+        AssertFails(_cli.Run("search", "start", "--study", "s9", "--space", "space.yaml", "--command", "/bin/true", "--enqueue", "[1]"), 2, "write a JSON object");
         var before = _cli.Run("trials", "--study", "s1", "--json");
         Assert.Equal(0, before.ExitCode);
 

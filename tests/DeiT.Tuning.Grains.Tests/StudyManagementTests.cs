@@ -98,4 +98,21 @@ public sealed class StudyManagementTests(TwoSiloCluster fixture) : IClassFixture
         Assert.NotEqual(retrained[0].Seed, retrained[1].Seed);
         await Assert.ThrowsAsync<ArgumentException>(() => study.Retrain(top: 1, seeds: 1, epochs: 0));
     }
+
+    [Fact]
+    public async Task Enqueued_configurations_run_first_in_order_and_invalid_ones_are_refused()
+    {
+        var study = fixture.Client.GetGrain<IStudyGrain>("enqueued");
+        var enqueued = new[] { 0.25, 0.75 }.Select(x => (IReadOnlyDictionary<string, ParamSetting>)new Dictionary<string, ParamSetting> { ["x"] = new(x, null) }).ToList();
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Client.GetGrain<IStudyGrain>("enqueued-bad").Create(
+            Spec("enqueued-bad", trials: 1, epochs: 1) with { Enqueued = [new Dictionary<string, ParamSetting> { ["x"] = new(2.0, null) }] }));
+
+        await study.Create(Spec("enqueued", trials: 4, epochs: 1) with { Enqueued = enqueued });
+        await study.Run();
+
+        var done = await StudyWaiting.UntilSettled(study);
+        Assert.Equal(0.25, done.Trials[0].Params["x"].Number);
+        Assert.Equal(0.75, done.Trials[1].Params["x"].Number);
+        Assert.DoesNotContain(done.Trials.Skip(2), t => t.Params["x"].Number is 0.25 or 0.75); // then the sampler
+    }
 }

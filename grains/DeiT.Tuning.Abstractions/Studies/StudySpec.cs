@@ -23,6 +23,9 @@ public sealed record StudySpec
     [Id(10)] public int Seed { get; init; }
     /// <summary>Heartbeats older than this mark a running trial as lost; the watchdog re-dispatches it.</summary>
     [Id(11)] public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Configurations the first trials run, in order, before the sampler suggests (Optuna's enqueue_trial,
+    /// Ray Tune's points_to_evaluate): e.g. the space's defaults, the paper's recipe.</summary>
+    [Id(20)] public IReadOnlyList<IReadOnlyDictionary<string, Trials.ParamSetting>> Enqueued { get; init; } = [];
 }
 
 /// <summary>Deit: the in-process trainer; Command: an external command; AskTell: the caller trains (`study ask|tell`).</summary>

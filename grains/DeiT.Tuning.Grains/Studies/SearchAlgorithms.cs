@@ -22,6 +22,9 @@ public static class SearchAlgorithms
     public static Dictionary<string, ParamSetting> ToSettings(IReadOnlyDictionary<string, ParamValue> values) =>
         values.ToDictionary(p => p.Key, p => new ParamSetting(p.Value.Number, p.Value.Choice));
 
+    public static Dictionary<string, ParamValue> ToValues(IReadOnlyDictionary<string, ParamSetting> settings) =>
+        settings.ToDictionary(p => p.Key, p => new ParamValue(p.Value.Number, p.Value.Choice));
+
     public static FrozenTrial Freeze(TrialRecord record, string metric) => new(
         record.Number,
         record.Status switch
@@ -31,7 +34,7 @@ public static class SearchAlgorithms
             TrialStatus.Failed => TrialState.Failed,
             _ => TrialState.Running,
         },
-        record.Params.ToDictionary(p => p.Key, p => new ParamValue(p.Value.Number, p.Value.Choice)),
+        ToValues(record.Params),
         record.Value,
         record.Epochs.Where(e => double.IsFinite(e.Metric(metric))).ToDictionary(e => e.Epoch, e => e.Metric(metric)));
 }

@@ -540,8 +540,16 @@ public sealed class StudyGrain(
     {
         // Retrained trials ran another epoch budget: their values are not observations of the sampled objective.
         var frozen = S.Trials.Where(t => t.RetrainOf is null).Select(t => SearchAlgorithms.Freeze(t, Spec.Metric)).ToList();
-        var values = _sampler!.Suggest(_space!, frozen, SearchAlgorithms.Direction(Spec));
-        S.SamplerState = _sampler.SaveState();
+        IReadOnlyDictionary<string, ParamValue> values;
+        if (frozen.Count < Spec.Enqueued.Count)
+        {
+            values = SearchAlgorithms.ToValues(Spec.Enqueued[frozen.Count]); // validated against the space at creation
+        }
+        else
+        {
+            values = _sampler!.Suggest(_space!, frozen, SearchAlgorithms.Direction(Spec));
+            S.SamplerState = _sampler.SaveState();
+        }
         return new TrialRecord
         {
             Number = S.Trials.Count,

@@ -14,6 +14,17 @@ public static class StudySpecValidation
         if (spec.HeartbeatTimeout <= TimeSpan.Zero) throw new ArgumentException("heartbeat timeout must be positive");
         if (spec.Runner.TrialTimeout is { } limit && limit <= TimeSpan.Zero) throw new ArgumentException($"trial timeout must be positive (got {limit})");
         _ = new Abstractions.Trials.EpochMetrics().Metric(spec.Metric); // throws naming the metric
+        for (var i = 0; i < spec.Enqueued.Count; i++)
+        {
+            try
+            {
+                space.Validate(SearchAlgorithms.ToValues(spec.Enqueued[i]));
+            }
+            catch (Search.Distributions.SearchSpaceException e)
+            {
+                throw new ArgumentException($"enqueued configuration {i + 1}: {e.Message}");
+            }
+        }
         if (spec.Runner.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {spec.Runner.Epochs})");
         switch (spec.Runner.Kind)
         {

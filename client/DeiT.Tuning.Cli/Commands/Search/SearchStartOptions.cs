@@ -1,8 +1,10 @@
 using System.CommandLine;
 using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Cli.Cluster;
 using DeiT.Tuning.Cli.Infrastructure;
 using DeiT.Tuning.Grains.Studies;
+using DeiT.Tuning.Search;
 using DeiT.Tuning.Search.Distributions;
 using DeiT.Tuning.Search.Pruners;
 using DeiT.Tuning.Search.Samplers;
@@ -36,13 +38,19 @@ public sealed class SearchStartOptions
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the sampler and of every trial", DefaultValueFactory = _ => 0 };
     private readonly Option<string?> _trialTimeout = new("--trial-timeout") { Description = "Fail a trial attempt that runs longer than this, e.g. 30m, 2h (its process is killed)" };
     private readonly Option<string?> _precision = DeiT.Tuning.Cli.Training.PrecisionOption.Create();
+    private readonly Option<string[]> _enqueue = new("--enqueue")
+    {
+        Description = "Run this configuration first, as JSON (e.g. '{\"lr\": 5e-4, \"warmup_epochs\": 1}'; parameters left out take the space's defaults); repeat for more",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private readonly Option<bool> _enqueueDefaults = new("--enqueue-defaults") { Description = "Run the space's default configuration (its `default:` values) as the first trial" };
     private readonly Option<string> _heartbeatTimeout = new("--heartbeat-timeout") { Description = "Re-run a trial elsewhere when it is silent this long", DefaultValueFactory = _ => "60s" };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Study);
         foreach (var option in new Option[] { _space, _trials, _parallel, _sampler, _pruner, _metric, _direction, _model, _dataset, _dataRoot,
-                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _trialTimeout, _precision })
+                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _trialTimeout, _precision, _enqueue, _enqueueDefaults })
             command.Options.Add(option);
     }
 
@@ -109,6 +117,7 @@ public sealed class SearchStartOptions
         {
             Name = name,
             Space = space,
+            Enqueued = Enqueued(result, SearchSpace.Parse(space)),
             Sampler = sampler,
             Pruner = pruner,
             Metric = metric,
@@ -135,6 +144,42 @@ public sealed class SearchStartOptions
             TrainLimit = result.GetValue(_trainLimit), ValidationLimit = result.GetValue(_valLimit), TestLimit = result.GetValue(_testLimit),
         };
     }
+
+    /// <summary>The configurations the study runs first: the space's defaults (--enqueue-defaults), then each --enqueue,
+    /// completed with the defaults and checked against the space, with errors naming the option and the parameter.</summary>
+    private IReadOnlyList<IReadOnlyDictionary<string, ParamSetting>> Enqueued(ParseResult result, SearchSpace space)
+    {
+        var configurations = new List<IReadOnlyDictionary<string, ParamSetting>>();
+        try
+        {
+            if (result.GetValue(_enqueueDefaults)) configurations.Add(Settings(space.Defaults()));
+        }
+        catch (SearchSpaceException e)
+        {
+            throw new CliException($"--enqueue-defaults: {e.Message}");
+        }
+        foreach (var json in result.GetValue(_enqueue) ?? [])
+        {
+            var given = EnqueuedJson.Parse(json);
+            var assignment = new Dictionary<string, ParamValue>(given);
+            foreach (var p in space.Parameters)
+                if (!assignment.ContainsKey(p.Name) && p.Default is { } d && space.IsActive(p, assignment)) assignment[p.Name] = d;
+            try
+            {
+                space.Validate(assignment);
+            }
+            catch (SearchSpaceException e)
+            {
+                throw new CliException($"--enqueue {json}: {e.Message}");
+            }
+            configurations.Add(Settings(assignment));
+        }
+        return configurations;
+    }
+
+    /// <summary>Choices carry 0 as their number: the study's spec is compared as JSON, which has no NaN.</summary>
+    private static Dictionary<string, ParamSetting> Settings(IReadOnlyDictionary<string, ParamValue> values) =>
+        values.ToDictionary(v => v.Key, v => new ParamSetting(v.Value.IsChoice ? 0 : v.Value.Number, v.Value.Choice));
 
     /// <summary>The space with the ranges the trainer cannot use capped (each cap printed on stderr), or an error naming
     /// the parameter whose range the trainer cannot train with at all.</summary>
