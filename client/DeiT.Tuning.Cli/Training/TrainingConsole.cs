@@ -20,7 +20,7 @@ public static class TrainingConsole
     public static async Task<int> RunAsync(string command, TrainingJob job, TrainingRunOptions run, bool json, CancellationToken cancellationToken)
     {
         var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        Console.Error.WriteLine($"{command}: {job.Model} on {job.Data.Kind}, {job.Recipe.Epochs} epochs, batch {job.Recipe.BatchSize}, distillation {job.Recipe.Distillation.ToString().ToLowerInvariant()}, device {run.Device}, threads {run.Threads?.ToString(CultureInfo.InvariantCulture) ?? "default"}");
+        Console.Error.WriteLine($"{command}: {job.Model} on {job.Data.Kind}, {job.Recipe.Epochs} epochs, batch {job.Recipe.BatchSize}, distillation {job.Recipe.Distillation.ToString().ToLowerInvariant()}, device {run.Device}, precision {PrecisionText(run)}, threads {run.Threads?.ToString(CultureInfo.InvariantCulture) ?? "default"}");
         var clock = Stopwatch.StartNew();
         TrainingOutcome outcome;
         if (Console.IsErrorRedirected)
@@ -68,6 +68,9 @@ public static class TrainingConsole
                 throw new CliException(e.Message);
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static string PrecisionText(TrainingRunOptions run) =>
+        run.Precision is { } precision ? PrecisionChoice.Name(precision) : "the device's default (bf16 on capable GPUs, else fp32)";
 
     private static string OutcomeName(TrainingOutcome outcome) => outcome switch
     {
