@@ -115,4 +115,35 @@ public sealed class StudyManagementTests(TwoSiloCluster fixture) : IClassFixture
         Assert.Equal(0.75, done.Trials[1].Params["x"].Number);
         Assert.DoesNotContain(done.Trials.Skip(2), t => t.Params["x"].Number is 0.25 or 0.75); // then the sampler
     }
+
+    [Fact]
+    public async Task A_warm_started_sampler_learns_from_the_earlier_studys_trials()
+    {
+        StudySpec AskTell(string name, string? warmStart) => new()
+        {
+            Name = name, Space = FakeTrainingScript.Space, Sampler = "tpe", Trials = 20, Seed = 5, WarmStart = warmStart,
+            Runner = new TrialRunnerSpec { Kind = RunnerKind.AskTell },
+        };
+        var earlier = fixture.Client.GetGrain<IStudyGrain>("warm-source");
+        await earlier.Create(AskTell("warm-source", null));
+        for (var i = 0; i < 12; i++) // past TPE's 10 random startup trials; the best x is near 0.9
+        {
+            var trial = await earlier.Ask();
+            await earlier.Tell(trial.Number, TrialStatus.Completed, -Math.Abs(trial.Params["x"].Number - 0.9), null);
+        }
+
+        var warm = fixture.Client.GetGrain<IStudyGrain>("warm-started");
+        await warm.Create(AskTell("warm-started", "warm-source"));
+        var cold = fixture.Client.GetGrain<IStudyGrain>("cold-started");
+        await cold.Create(AskTell("cold-started", null));
+
+        var coldAgain = fixture.Client.GetGrain<IStudyGrain>("cold-again");
+        await coldAgain.Create(AskTell("cold-again", null));
+
+        // Same seed: without history TPE draws the same first (random) point; with 12 observations it models them.
+        var coldFirst = (await cold.Ask()).Params["x"].Number;
+        Assert.Equal(coldFirst, (await coldAgain.Ask()).Params["x"].Number);
+        Assert.NotEqual(coldFirst, (await warm.Ask()).Params["x"].Number);
+        await Assert.ThrowsAsync<ArgumentException>(() => fixture.Client.GetGrain<IStudyGrain>("warm-missing").Create(AskTell("warm-missing", "no-such-study")));
+    }
 }

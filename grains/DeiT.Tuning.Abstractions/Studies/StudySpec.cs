@@ -26,6 +26,9 @@ public sealed record StudySpec
     /// <summary>Configurations the first trials run, in order, before the sampler suggests (Optuna's enqueue_trial,
     /// Ray Tune's points_to_evaluate): e.g. the space's defaults, the paper's recipe.</summary>
     [Id(20)] public IReadOnlyList<IReadOnlyDictionary<string, Trials.ParamSetting>> Enqueued { get; init; } = [];
+    /// <summary>An earlier study whose finished trials the sampler starts from (same metric and direction; trials whose
+    /// parameters do not fit this space are left out).</summary>
+    [Id(21)] public string? WarmStart { get; init; }
 }
 
 /// <summary>Deit: the in-process trainer; Command: an external command; AskTell: the caller trains (`study ask|tell`).</summary>

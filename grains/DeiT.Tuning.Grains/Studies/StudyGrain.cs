@@ -68,12 +68,42 @@ public sealed class StudyGrain(
             throw new ArgumentException($"search space: {e.Message}"); // the library's exception type is not serializable
         }
         StudySpecValidation.Validate(spec, _space!);
+        if (spec.WarmStart is { } source) S.WarmStartTrials = await WarmStartTrials(spec, source);
         S.Spec = spec;
         S.State = StudyState.Created;
         S.CreatedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).Add(spec.Name);
         return Snapshot();
+    }
+
+    /// <summary>The finished trials of <paramref name="source"/> that fit this study's space, as observations numbered
+    /// −n … −1 (before this study's own trials).</summary>
+    private async Task<List<TrialRecord>> WarmStartTrials(StudySpec spec, string source)
+    {
+        StudyNames.Validate(source);
+        if (source == spec.Name) throw new ArgumentException("warm start: name another study than this one");
+        var earlier = await GrainFactory.GetGrain<IStudyGrain>(source).GetSnapshot()
+            ?? throw new ArgumentException($"warm start: there is no study '{source}' (`deit-tune studies` lists them)");
+        if (earlier.Spec.Metric != spec.Metric || earlier.Spec.Direction != spec.Direction)
+            throw new ArgumentException($"warm start: study '{source}' {earlier.Spec.Direction.ToString().ToLowerInvariant()}s {earlier.Spec.Metric}, this one " +
+                $"{spec.Direction.ToString().ToLowerInvariant()}s {spec.Metric}: their values are not comparable");
+        var usable = earlier.Trials.Where(t => t.Status is TrialStatus.Completed or TrialStatus.Pruned && t.Value is { } v && double.IsFinite(v)
+            && t.RetrainOf is null && Fits(t)).ToList();
+        return usable.Select((t, i) => t with { Number = i - usable.Count }).ToList();
+
+        bool Fits(TrialRecord trial)
+        {
+            try
+            {
+                _space!.Validate(SearchAlgorithms.ToValues(trial.Params));
+                return true;
+            }
+            catch (SearchSpaceException)
+            {
+                return false;
+            }
+        }
     }
 
     public async Task<StudySnapshot> Run()
@@ -539,11 +569,12 @@ public sealed class StudyGrain(
     private TrialRecord NewTrial(bool external)
     {
         // Retrained trials ran another epoch budget: their values are not observations of the sampled objective.
-        var frozen = S.Trials.Where(t => t.RetrainOf is null).Select(t => SearchAlgorithms.Freeze(t, Spec.Metric)).ToList();
+        var own = S.Trials.Where(t => t.RetrainOf is null).ToList();
+        var frozen = S.WarmStartTrials.Concat(own).Select(t => SearchAlgorithms.Freeze(t, Spec.Metric)).ToList();
         IReadOnlyDictionary<string, ParamValue> values;
-        if (frozen.Count < Spec.Enqueued.Count)
+        if (own.Count < Spec.Enqueued.Count)
         {
-            values = SearchAlgorithms.ToValues(Spec.Enqueued[frozen.Count]); // validated against the space at creation
+            values = SearchAlgorithms.ToValues(Spec.Enqueued[own.Count]); // validated against the space at creation
         }
         else
         {

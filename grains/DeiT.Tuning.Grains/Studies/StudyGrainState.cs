@@ -23,4 +23,6 @@ public sealed class StudyGrainState
     [Id(12)] public HashSet<string> OutcomesSeen { get; set; } = [];
     /// <summary>Trials asked to stop by `search stop`: their "stopped" outcome means interrupted, not pruned.</summary>
     [Id(13)] public HashSet<int> Interrupting { get; set; } = [];
+    /// <summary>The warm-start study's finished trials, numbered below 0 (they came first), read once at creation.</summary>
+    [Id(14)] public List<TrialRecord> WarmStartTrials { get; set; } = [];
 }

@@ -44,13 +44,14 @@ public sealed class SearchStartOptions
         AllowMultipleArgumentsPerToken = false,
     };
     private readonly Option<bool> _enqueueDefaults = new("--enqueue-defaults") { Description = "Run the space's default configuration (its `default:` values) as the first trial" };
+    private readonly Option<string?> _warmStart = new("--warm-start") { Description = "Start the sampler from an earlier study's finished trials (same metric; trials outside this space are left out)" };
     private readonly Option<string> _heartbeatTimeout = new("--heartbeat-timeout") { Description = "Re-run a trial elsewhere when it is silent this long", DefaultValueFactory = _ => "60s" };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Study);
         foreach (var option in new Option[] { _space, _trials, _parallel, _sampler, _pruner, _metric, _direction, _model, _dataset, _dataRoot,
-                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _trialTimeout, _precision, _enqueue, _enqueueDefaults })
+                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _trialTimeout, _precision, _enqueue, _enqueueDefaults, _warmStart })
             command.Options.Add(option);
     }
 
@@ -118,6 +119,7 @@ public sealed class SearchStartOptions
             Name = name,
             Space = space,
             Enqueued = Enqueued(result, SearchSpace.Parse(space)),
+            WarmStart = result.GetValue(_warmStart),
             Sampler = sampler,
             Pruner = pruner,
             Metric = metric,
