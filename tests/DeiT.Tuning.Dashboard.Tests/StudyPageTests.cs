@@ -66,7 +66,7 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         Assert.True(await page.Locator(".chart canvas").CountAsync() >= 5, "every chart draws a canvas");
         await DashboardCluster.Screenshot(page, "study-running.png");
 
-        var done = await StudyWaiting.UntilSettled(study);
+        var done = await StudyWaiting.UntilSettled(study, TimeSpan.FromMinutes(3));
         Assert.Equal(StudyState.Finished, done.State);
         await page.Locator("#state.state-finished").WaitForAsync();
         Assert.True(await page.EvaluateAsync<bool>("() => window.__samePage === true"));
@@ -102,7 +102,7 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         var study = fixture.Client.GetGrain<IStudyGrain>("sorting");
         await study.Create(Spec("sorting", trials: 4, parallel: 4, Path.Combine(fixture.Root, "sorting.log")));
         await study.Run();
-        var done = await StudyWaiting.UntilSettled(study);
+        var done = await StudyWaiting.UntilSettled(study, TimeSpan.FromMinutes(3));
         var page = await fixture.NewPage();
         await page.GotoAsync(new Uri(fixture.Address, "/studies/sorting").ToString());
         await page.Locator("#state.state-finished").WaitForAsync();
@@ -134,7 +134,7 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
 
         await page.Locator("#stop").ClickAsync();
         await page.Locator("#confirm-ok").ClickAsync();
-        var stopped = await StudyWaiting.UntilSettled(study);
+        var stopped = await StudyWaiting.UntilSettled(study, TimeSpan.FromMinutes(3));
         Assert.Equal(StudyState.Stopped, stopped.State);
         await page.Locator("#state.state-stopped").WaitForAsync();
         Assert.True(await page.Locator("#resume").IsEnabledAsync());
@@ -146,7 +146,7 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         var study = fixture.Client.GetGrain<IStudyGrain>("api-study");
         await study.Create(Spec("api-study", trials: 3, parallel: 3, Path.Combine(fixture.Root, "api.log")));
         await study.Run();
-        var done = await StudyWaiting.UntilSettled(study);
+        var done = await StudyWaiting.UntilSettled(study, TimeSpan.FromMinutes(3));
         using var http = new HttpClient { BaseAddress = fixture.Address };
 
         using var studies = JsonDocument.Parse(await http.GetStringAsync("/api/studies"));

@@ -54,9 +54,8 @@ public static class EvalCommand
         {
             var weightsPath = RequireWeights(result.GetValue(weights)!, "--weights");
             var modelName = RequireModel(result.GetValue(model) ?? CardModel(weightsPath), "--model");
-            var other = result.GetValue(compareWith) is { } otherWeights
-                ? (Model: RequireModel(result.GetValue(compareModel) ?? CardModel(RequireWeights(otherWeights, "--compare-with")), "--compare-model"),
-                   Weights: RequireWeights(otherWeights, "--compare-with"))
+            var other = result.GetValue(compareWith) is { } given && RequireWeights(given, "--compare-with") is var otherWeights
+                ? (Model: RequireModel(result.GetValue(compareModel) ?? CardModel(otherWeights), "--compare-model"), Weights: otherWeights)
                 : ((string Model, string Weights)?)null;
             if (other is null && result.GetValue(compareModel) is not null)
                 throw new CliException("--compare-model needs --compare-with, the weights to compare against.");

@@ -66,10 +66,4 @@ public static class LoaderCommand
         if (r.StepRate is { } rate) table.AddRow($"cores for {rate:F0} images/s", $"{r.CoresNeeded}");
         AnsiConsole.Write(table);
     }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    sealed class SynchronousProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
-    }
 }

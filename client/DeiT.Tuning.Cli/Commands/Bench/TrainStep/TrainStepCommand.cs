@@ -90,10 +90,4 @@ public static class TrainStepCommand
         table.AddRow("best step ÷ best matmul", $"{r.RooflineFractionOfBests:F3}");
         AnsiConsole.Write(table);
     }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    sealed class SynchronousProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
-    }
 }
