@@ -13,6 +13,7 @@ public static class StudyViews
 
     public static string Params(TrialRecord trial) =>
         (trial.RetrainOf is { } of ? $"[retrain of {of}, {trial.EpochBudget} epochs, seed {trial.Seed}] " : "") +
+        (trial.PlanKey is { } key ? $"[{key}] " : "") +
         string.Join(" ", trial.Params.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{p.Key}={p.Value.Choice ?? p.Value.Number.ToString("G3", CultureInfo.InvariantCulture)}"));
 
@@ -46,6 +47,7 @@ public static class StudyViews
         value = t.Value,
         test_top1 = t.TestTop1,
         retrain_of = t.RetrainOf,
+        plan_key = t.PlanKey,
         epoch_budget = t.EpochBudget,
         seed = t.Seed,
         @params = t.Params.ToDictionary(p => p.Key, p => p.Value.Choice is { } c ? (object)c : p.Value.Number),

@@ -29,6 +29,12 @@ public sealed record StudySpec
     /// <summary>An earlier study whose finished trials the sampler starts from (same metric and direction; trials whose
     /// parameters do not fit this space are left out).</summary>
     [Id(21)] public string? WarmStart { get; init; }
+    /// <summary>Trials the study runs before it samples, in order, each when the trial it waits for has completed (a
+    /// small DAG: teachers first, then the students that distill from them). The sampler learns only from those marked
+    /// <see cref="PlannedTrialSpec.Observed"/>.</summary>
+    [Id(22)] public IReadOnlyList<PlannedTrialSpec> Plan { get; init; } = [];
+    /// <summary>`paper start`'s options as JSON, from which `paper report` rebuilds the plan; null for other studies.</summary>
+    [Id(23)] public string? Paper { get; init; }
 }
 
 /// <summary>Deit: the in-process trainer; Command: an external command; AskTell: the caller trains (`study ask|tell`).</summary>
@@ -55,6 +61,8 @@ public sealed record TrialRunnerSpec
     /// <summary>fp32, tf32, bf16 or fp16 for every trial (a space parameter "precision" overrides it); null: the
     /// device's default (bf16 on GPUs that support it, fp32 on CPUs).</summary>
     [Id(10)] public string? Precision { get; init; }
+    /// <summary>Teacher weights relative to the silos' CheckpointRoot (a teacher the study trained): set per trial.</summary>
+    [Id(11)] public string? TeacherCheckpoint { get; init; }
 }
 
 /// <summary>The dataset a DeiT trial trains on; Root is relative to the silo's DataRoot unless absolute.</summary>

@@ -78,6 +78,8 @@ public sealed record TrialRecord
     [Id(22)] public int? EpochBudget { get; init; }
     /// <summary>Training seed when it differs from the study's per-trial seed (retraining with several seeds).</summary>
     [Id(23)] public int? Seed { get; init; }
+    /// <summary>The planned trial (<see cref="Studies.PlannedTrialSpec.Key"/>) this record runs; null for sampled trials.</summary>
+    [Id(24)] public string? PlanKey { get; init; }
 
     public bool IsFinished => Status != TrialStatus.Running;
 }

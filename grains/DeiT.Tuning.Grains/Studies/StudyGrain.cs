@@ -283,7 +283,7 @@ public sealed class StudyGrain(
         {
             verdict = EpochVerdict.Stop; // `search stop`: the trial waits, interrupted, for `search resume`
         }
-        else if (metrics.Epoch < EpochsOf(record) && record.RetrainOf is null)
+        else if (metrics.Epoch < EpochsOf(record) && record.RetrainOf is null && Planned(record)?.Observed != false)
         {
             var trials = S.Trials.Select((t, i) => SearchAlgorithms.Freeze(i == index ? record : t, Spec.Metric)).ToList();
             if (_pruner!.ShouldPrune(trials[index], trials, SearchAlgorithms.Direction(Spec)))
@@ -347,9 +347,23 @@ public sealed class StudyGrain(
                 };
             }
             S.Trials[index] = record;
+            if (record.Status == TrialStatus.Completed && Planned(record) is { Shared: true } shared) Publish(shared, record);
         }
         await state.WriteStateAsync();
         await TickLogged();
+    }
+
+    /// <summary>A shared trial (a teacher) that completed is kept for later studies; failing to copy it costs only reuse.</summary>
+    private void Publish(PlannedTrialSpec planned, TrialRecord record)
+    {
+        try
+        {
+            SharedTrials.Publish(siloOptions.Value.CheckpointRoot, planned.Key, Spec.Name, record);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            logger.LogWarning("study {Study}: could not keep {Key} for later studies ({Error})", Spec.Name, planned.Key, e.Message);
+        }
     }
 
     /// <summary>A tick whose failure (a registry or trial unreachable for now) is the watchdog's to retry, not the caller's.</summary>
@@ -385,10 +399,25 @@ public sealed class StudyGrain(
     {
         while (S.State is StudyState.Running && Spec.Runner.Kind != RunnerKind.AskTell && LaunchedTrials() < Spec.Trials && RunningTrials().Count < Spec.Parallel)
         {
+            var step = PlanProgress.Next(Spec.Plan, S.Trials);
+            if (step is PlanStep.Wait) return;
+            if (step is PlanStep.Fail failed)
+            {
+                S.Trials.Add(Finish(PlannedRecord(failed.Trial), TrialStatus.Failed, failed.Reason));
+                await state.WriteStateAsync();
+                continue;
+            }
+            if (step is PlanStep.Launch { Trial.Shared: true } shared && SharedTrials.Find(siloOptions.Value.CheckpointRoot, shared.Trial.Key) is { } entry)
+            {
+                logger.LogInformation("study {Study}: {Key} was trained by study {Source}; reusing it", Spec.Name, shared.Trial.Key, entry.Study);
+                S.Trials.Add(SharedTrials.Reused(PlannedRecord(shared.Trial), entry, shared.Trial.Key));
+                await state.WriteStateAsync();
+                continue;
+            }
             var number = S.Trials.Count;
             var lease = await Registry.Acquire(TrialKeys.Of(Spec.Name, number), 1, Spec.Runner.Kind == RunnerKind.Command);
             if (lease is null) return;
-            S.Trials.Add(NewTrial(external: false) with { Attempt = 1 });
+            S.Trials.Add((step is PlanStep.Launch launch ? PlannedRecord(launch.Trial) : NewTrial(external: false)) with { Attempt = 1 });
             S.Leases.Add(lease);
             await Dispatch(S.Trials.Count - 1, lease);
         }
@@ -485,7 +514,7 @@ public sealed class StudyGrain(
             Number = record.Number,
             Attempt = record.Attempt,
             Params = record.Params,
-            Runner = Spec.Runner with { Epochs = EpochsOf(record) },
+            Runner = RunnerOf(record),
             Seed = TrialSeed(record),
             Lease = lease,
             HeartbeatInterval = siloOptions.Value.HeartbeatInterval,
@@ -569,8 +598,10 @@ public sealed class StudyGrain(
     private TrialRecord NewTrial(bool external)
     {
         // Retrained trials ran another epoch budget: their values are not observations of the sampled objective.
-        var own = S.Trials.Where(t => t.RetrainOf is null).ToList();
-        var frozen = S.WarmStartTrials.Concat(own).Select(t => SearchAlgorithms.Freeze(t, Spec.Metric)).ToList();
+        var own = S.Trials.Where(t => t.RetrainOf is null && (t.PlanKey is null || Planned(t)?.Observed == true)).ToList();
+        // A planned trial the sampler observes may set recipe fields outside the space: it sees the space's part.
+        var frozen = S.WarmStartTrials.Concat(own.Select(t => t.PlanKey is null ? t : t with { Params = InSpace(t.Params) }))
+            .Select(t => SearchAlgorithms.Freeze(t, Spec.Metric)).ToList();
         IReadOnlyDictionary<string, ParamValue> values;
         if (own.Count < Spec.Enqueued.Count)
         {
@@ -589,6 +620,37 @@ public sealed class StudyGrain(
             CreatedAt = DateTimeOffset.UtcNow,
             StartedAt = external ? DateTimeOffset.UtcNow : null,
         };
+    }
+
+    private TrialRecord PlannedRecord(PlannedTrialSpec planned) => new()
+    {
+        Number = S.Trials.Count,
+        PlanKey = planned.Key,
+        Params = planned.Params,
+        Seed = planned.Seed,
+        EpochBudget = planned.Epochs,
+        CreatedAt = DateTimeOffset.UtcNow,
+    };
+
+    private Dictionary<string, ParamSetting> InSpace(IReadOnlyDictionary<string, ParamSetting> parameters) =>
+        parameters.Where(p => _space!.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+
+        private PlannedTrialSpec? Planned(TrialRecord trial) => trial.PlanKey is { } key ? Spec.Plan.FirstOrDefault(p => p.Key == key) : null;
+
+    /// <summary>The runner of a trial: its epochs, and for a planned trial its model and the teacher it distills from.</summary>
+    private TrialRunnerSpec RunnerOf(TrialRecord trial)
+    {
+        var runner = Spec.Runner with { Epochs = EpochsOf(trial) };
+        if (Planned(trial) is not { } planned) return runner;
+        runner = runner with { Model = planned.Model ?? runner.Model };
+        if (planned.Teacher is { } key && S.Trials.FirstOrDefault(t => t.PlanKey == key) is { } teacher)
+        {
+            var folder = SharedTrials.IsReused(teacher)
+                ? PlannedTrialSpec.SharedFolder(key)
+                : Path.GetRelativePath(Path.GetFullPath(siloOptions.Value.CheckpointRoot), Trials.CheckpointPaths.For(siloOptions.Value.CheckpointRoot, Spec.Name, teacher.Number));
+            runner = runner with { Teacher = null, TeacherCheckpoint = Path.Combine(folder, Trials.TrialFiles.BestWeights), TeacherModel = planned.TeacherModel };
+        }
+        return runner;
     }
 
     private static TrialRecord Finish(TrialRecord record, TrialStatus status, string? reason) =>

@@ -25,6 +25,20 @@ public static class StudySpecValidation
                 throw new ArgumentException($"enqueued configuration {i + 1}: {e.Message}");
             }
         }
+        PlanProgress.Validate(spec.Plan);
+        foreach (var observed in spec.Plan.Where(p => p.Observed))
+        {
+            try
+            {
+                space.Validate(SearchAlgorithms.ToValues(observed.Params).Where(p => space.Contains(p.Key)).ToDictionary());
+            }
+            catch (Search.Distributions.SearchSpaceException e)
+            {
+                throw new ArgumentException($"planned trial '{observed.Key}' is observed by the sampler, so its parameters must fit the space: {e.Message}");
+            }
+        }
+        if (spec.Plan.Count > 0 && spec.Runner.Kind == RunnerKind.AskTell) throw new ArgumentException("an ask-and-tell study has no planned trials: the caller trains every trial");
+        if (spec.Plan.Count > spec.Trials) throw new ArgumentException($"trials ({spec.Trials}) must cover the {spec.Plan.Count} planned trials");
         if (spec.Runner.Epochs < 1) throw new ArgumentException($"epochs must be at least 1 (got {spec.Runner.Epochs})");
         switch (spec.Runner.Kind)
         {
@@ -42,5 +56,17 @@ public static class StudySpecValidation
         if (space.Contains("distillation") && spec.Runner.Teacher is null)
             throw new ArgumentException("the space searches 'distillation' but the study has no teacher: give --teacher and --teacher-model, or leave distillation out of the space");
         DeitSpaceFit.Fit(space, spec.Runner.Epochs); // throws for ranges the trainer cannot use at all
+        foreach (var planned in spec.Plan)
+        {
+            try
+            {
+                Trials.Runners.RecipeParameters.Apply(Trials.Runners.RecipeParameters.Base(planned.Epochs, spec.Runner.BatchSize, spec.Runner.RepeatedAugmentation),
+                    Trials.Runners.PrecisionParameter.RecipeOnly(planned.Params));
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"planned trial '{planned.Key}': {e.Message}");
+            }
+        }
     }
 }

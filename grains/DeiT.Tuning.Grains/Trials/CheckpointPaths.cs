@@ -5,11 +5,19 @@ public static class CheckpointPaths
 {
     public static string For(string root, string study, int number)
     {
+        if (study.IndexOfAny(['/', '\\']) >= 0 || study is "." or "..")
+            throw new ArgumentException($"study name '{study}' would put checkpoints outside CheckpointRoot '{Path.GetFullPath(root)}': use letters, digits, '-', '_' and '.'");
+        return Inside(root, Path.Combine(study, $"trial-{number:D4}"));
+    }
+
+    /// <summary>A path relative to the root, refused when it would leave it.</summary>
+    public static string Inside(string root, string relative)
+    {
         var fullRoot = Path.GetFullPath(root);
-        var folder = Path.GetFullPath(Path.Combine(fullRoot, study, $"trial-{number:D4}"));
+        var path = Path.GetFullPath(Path.Combine(fullRoot, relative));
         var rootWithSeparator = Path.EndsInDirectorySeparator(fullRoot) ? fullRoot : fullRoot + Path.DirectorySeparatorChar;
-        if (!folder.StartsWith(rootWithSeparator, StringComparison.Ordinal) || study.IndexOfAny(['/', '\\']) >= 0 || study is "." or "..")
-            throw new ArgumentException($"study name '{study}' would put checkpoints outside CheckpointRoot '{fullRoot}': use letters, digits, '-', '_' and '.'");
-        return folder;
+        if (!path.StartsWith(rootWithSeparator, StringComparison.Ordinal))
+            throw new ArgumentException($"'{relative}' would be outside CheckpointRoot '{fullRoot}'");
+        return path;
     }
 }

@@ -67,6 +67,7 @@ public sealed class TrialGrain(
         var context = new RunnerContext(assignment, checkpoints, options.Value.DataRoot, options.Value.ConfineDataPaths)
         {
             Journal = new EpochJournal(checkpoints),
+            CheckpointRoot = options.Value.CheckpointRoot,
             Stop = _stop.Token,
             WallClockLimit = assignment.Runner.TrialTimeout,
             Fault = options.Value.WorkerFaults.GetValueOrDefault(assignment.TrialKey),

@@ -30,7 +30,7 @@ public static class PaperPlanner
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Study)) throw new ArgumentException("The study needs a name (--study).");
-        var sizes = BudgetSizes.For(options.Budget);
+        var sizes = options.Sizes();
         var seedCount = options.Seeds ?? sizes.Seeds;
         var minimum = PaperPlanOptions.MinimumSeeds(options.Budget);
         if (seedCount < minimum)

@@ -47,7 +47,7 @@ public static class SearchCommand
         return command;
     }
 
-    private static Command Resume()
+    internal static Command Resume()
     {
         var command = new Command("resume", "Run a stopped or interrupted study again; interrupted trials continue from their checkpoints");
         var study = StudyAccess.StudyOption();
@@ -126,7 +126,7 @@ public static class SearchCommand
         return command;
     }
 
-    private static Command Status()
+    internal static Command Status()
     {
         var command = new Command("status", "State, trial counts, best trial and device utilization of a study");
         var study = StudyAccess.StudyOption();
@@ -148,7 +148,7 @@ public static class SearchCommand
         return command;
     }
 
-    private static Command StopCommand()
+    internal static Command StopCommand()
     {
         var command = new Command("stop", "Stop launching trials and stop the running ones (they can be resumed)");
         var study = StudyAccess.StudyOption();

@@ -59,9 +59,18 @@ public sealed class DeitTrialRunner : ITrialRunner
             },
             Recipe = recipe,
             Seed = a.Seed,
-            TeacherPath = runner.Teacher is { } teacher ? DataPaths.Resolve(context.DataRoot, teacher, "teacher", context.ConfineDataPaths) : null,
+            TeacherPath = TeacherPath(context),
             TeacherModel = runner.TeacherModel,
         };
+    }
+
+    /// <summary>A teacher the study trained (under CheckpointRoot), or one the study names (under DataRoot).</summary>
+    private static string? TeacherPath(RunnerContext context)
+    {
+        var runner = context.Assignment.Runner;
+        if (runner.TeacherCheckpoint is { } trained)
+            return CheckpointPaths.Inside(context.CheckpointRoot ?? throw new ArgumentException("this silo has no CheckpointRoot to read the teacher from"), trained);
+        return runner.Teacher is { } teacher ? DataPaths.Resolve(context.DataRoot, teacher, "teacher", context.ConfineDataPaths) : null;
     }
 
     private static EpochMetrics Metrics(EpochReport report) => new()

@@ -14,6 +14,9 @@ public sealed record RunnerContext(TrialAssignment Assignment, string Checkpoint
     /// <summary>Where a runner that reads reports ahead of delivering them records each one as soon as it sees it.</summary>
     public EpochJournal? Journal { get; init; }
 
+    /// <summary>The silo's CheckpointRoot: a teacher the study trained is read from under it.</summary>
+    public string? CheckpointRoot { get; init; }
+
     /// <summary>Cancelled when the trial is stopped (study stopped): a process runner kills its child at once.</summary>
     public CancellationToken Stop { get; init; }
 

@@ -22,6 +22,11 @@ public static class RecipeParameters
         ["distillation"] = (r, p) => r with { Distillation = Distillation(p) },
         ["distillation_alpha"] = (r, p) => r with { DistillationAlpha = p.Number },
         ["distillation_tau"] = (r, p) => r with { DistillationTau = p.Number },
+        ["batch_size"] = (r, p) => r with { BatchSize = Whole(p) },
+        ["repeated_augmentation"] = (r, p) => r with { RepeatedAugmentation = Whole(p) },
+        ["ema_decay"] = (r, p) => r with { EmaDecay = p.Number > 0 ? p.Number : null },
+        ["optimizer"] = (r, p) => r with { Optimizer = Optimizer(p) },
+        ["augmentation"] = (r, p) => r with { Augmentation = Augmentation(p) },
     };
 
     public static IReadOnlyCollection<string> Names => Setters.Keys;
@@ -49,6 +54,20 @@ public static class RecipeParameters
     }
 
     private static int Whole(ParamSetting p) => (int)Math.Round(p.Number);
+
+    private static OptimizerKind Optimizer(ParamSetting p) => p.Choice?.ToLowerInvariant() switch
+    {
+        "adamw" => OptimizerKind.AdamW,
+        "sgd" => OptimizerKind.Sgd,
+        _ => throw new ArgumentException($"optimizer '{p}' must be adamw or sgd"),
+    };
+
+    private static AugmentationPolicy Augmentation(ParamSetting p) => p.Choice?.ToLowerInvariant() switch
+    {
+        "randaugment" => AugmentationPolicy.RandAugment,
+        "autoaugment" => AugmentationPolicy.AutoAugment,
+        _ => throw new ArgumentException($"augmentation '{p}' must be randaugment or autoaugment"),
+    };
 
     private static DistillationType Distillation(ParamSetting p) => p.Choice?.ToLowerInvariant() switch
     {
