@@ -88,7 +88,7 @@ public class PaperReportTests
     public void Markdown_puts_paper_and_here_side_by_side()
     {
         var markdown = ReportMarkdown.Write(PaperReport.Build(Plan, RecordedStudy.Completed(Plan)));
-        Assert.Contains("| no-mixup | mixup | none | — | — | 77.50 ± 0.71 | 2 | 3 | paper: −; here: −3.00 ± 0.00 |", markdown);
+        Assert.Contains("| no-mixup | mixup | none | — | — | 77.50 ± 0.71 | 2 | 3 | paper: −3.10; here: −3.00 ± 0.00 |", markdown);
         Assert.Contains("| full | — | none | — | — | 80.50 ± 0.71 | 2 | 3 | baseline |", markdown);
         Assert.Contains("## Findings", markdown);
     }

@@ -161,7 +161,7 @@ public static class PaperPlanner
             Ablation("no-label-smoothing", "label smoothing", PaperReferences.NoLabelSmoothing),
             Ablation("no-warmup", "warmup", PaperReferences.NoWarmup),
             Ablation("sgd", "adamw (sgd instead)", PaperReferences.Sgd),
-            // distillation (Table 5), all from the ConvNet teacher
+            // distillation (Table 3), all from the ConvNet teacher
             new(PaperTable.Distillation, "none", null, "none", null, null, C(Full), null, RowMetric.Top1, PaperReferences.NoDistillation),
             new(PaperTable.Distillation, "soft", null, "soft", "convnet", "both", C(Soft), "none", RowMetric.Top1, PaperReferences.SoftDistillation),
             new(PaperTable.Distillation, "hard", null, "hard", "convnet", "both", C(Hard), "none", RowMetric.Top1, PaperReferences.HardDistillation),
@@ -170,7 +170,7 @@ public static class PaperPlanner
             new(PaperTable.Teacher, "convnet teacher", null, "hard", "convnet", "both", C(Hard), "deit teacher", RowMetric.Top1, PaperReferences.ConvNetTeacher),
             new(PaperTable.Teacher, "deit teacher alone", null, "none", "deit", null, C(TransformerTeacher), null, RowMetric.Top1, PaperReferences.TeacherAlone),
             new(PaperTable.Teacher, "convnet teacher alone", null, "none", "convnet", null, C(ConvNetTeacher), null, RowMetric.Top1, PaperReferences.TeacherAlone),
-            // heads (Table 5, DeiT⚗ rows): the hard-distilled student under each head
+            // heads (Table 3, DeiT⚗ rows): the hard-distilled student under each head
             new(PaperTable.Heads, "class", null, "hard", "convnet", "class", C(Hard), null, RowMetric.Top1, PaperReferences.ClassHead),
             new(PaperTable.Heads, "dist", null, "hard", "convnet", "dist", C(Hard), "class", RowMetric.Top1, PaperReferences.DistillationHead),
             new(PaperTable.Heads, "both", null, "hard", "convnet", "both", C(Hard), "class", RowMetric.Top1, PaperReferences.BothHeads),
