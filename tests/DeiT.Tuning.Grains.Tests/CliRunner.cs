@@ -9,7 +9,9 @@ public sealed class CliRunner(string folder)
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public Result Run(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public Result Run(IReadOnlyDictionary<string, string>? environment, params string[] args) => Run(environment, TimeSpan.FromMinutes(2), args);
+
+    public Result Run(IReadOnlyDictionary<string, string>? environment, TimeSpan limit, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -27,7 +29,7 @@ public sealed class CliRunner(string folder)
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"deit-tune {string.Join(' ', args)} did not end");

@@ -117,6 +117,48 @@ public sealed class CliTests : IDisposable
         Assert.Empty(afterDelete.RootElement.GetProperty("studies").EnumerateArray());
     }
 
+    [Fact]
+    public void The_paper_study_trains_its_teachers_first_and_reports_every_table_from_the_studys_trials()
+    {
+        var sizes = new[] { "--train-limit", "96", "--val-limit", "48", "--test-limit", "48", "--epochs", "1", "--teacher-epochs", "2", "--search-trials", "2" };
+        var run = _cli.Run(new Dictionary<string, string> { ["DEIT_TUNE_Devices"] = "cpu:2x1" }, TimeSpan.FromMinutes(12),
+            ["paper", "start", "--study", "p1", .. sizes, "--report", "report", "--json"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using (var doc = JsonDocument.Parse(run.Stdout))
+        {
+            var status = doc.RootElement.GetProperty("status");
+            Assert.Equal("finished", status.GetProperty("state").GetString());
+            Assert.Equal(status.GetProperty("trial_budget").GetInt32(), status.GetProperty("trials").GetProperty("completed").GetInt32());
+        }
+        Assert.Contains("wrote report.md", run.Stderr); // --json keeps stdout to one document
+
+        var teachers = Directory.GetDirectories(Path.Combine(_cli.Folder, ".deit-tune", "checkpoints", "teachers")).Select(Path.GetFileName).ToList();
+        Assert.Equal(2, teachers.Count); // the ConvNet and the DeiT teacher, kept for later studies
+        Assert.All(teachers, t => Assert.True(File.Exists(Path.Combine(_cli.Folder, ".deit-tune", "checkpoints", "teachers", t!, "best.safetensors"))));
+
+        var report = _cli.Run("paper", "report", "--study", "p1", "--out", "again", "--json");
+        Assert.True(report.ExitCode == 0, report.Stderr);
+        using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(_cli.Folder, "again", "report.json")));
+        var rows = written.RootElement.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["ablation", "distillation", "teacher", "heads", "disagreement", "search"],
+            rows.Select(r => r.GetProperty("table").GetString()).Distinct());
+        foreach (var row in rows.Where(r => r.GetProperty("table").GetString() is "ablation" or "distillation" or "heads"))
+        {
+            Assert.Equal(2, row.GetProperty("seeds").GetInt32());
+            Assert.InRange(row.GetProperty("top1_mean").GetDouble(), 0, 100);
+        }
+        Assert.All(rows.Where(r => r.GetProperty("table").GetString() == "disagreement"),
+            r => Assert.InRange(r.GetProperty("disagreement_mean").GetDouble(), 0, 100));
+        var sgd = rows.Single(r => r.GetProperty("config").GetString() == "sgd");
+        Assert.Equal(74.5 - 81.8, sgd.GetProperty("paper").GetProperty("size").GetDouble(), 6);
+        Assert.True(File.Exists(Path.Combine(_cli.Folder, "again", "figures", "ablation.png")));
+        Assert.Contains("Distillation from the ConvNet ranked", File.ReadAllText(Path.Combine(_cli.Folder, "again", "report.md")));
+
+        var status2 = _cli.Run("paper", "status", "--study", "p1", "--json");
+        Assert.True(status2.ExitCode == 0, status2.Stderr);
+        AssertFails(_cli.Run("paper", "report", "--study", "nope", "--out", "x"), 4, "--study nope: no such study");
+    }
+
     private static void AssertFails(CliRunner.Result result, int exitCode, string message)
     {
         Assert.True(result.ExitCode == exitCode, $"exit {result.ExitCode}, stderr: {result.Stderr}");

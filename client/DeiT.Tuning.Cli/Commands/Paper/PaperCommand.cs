@@ -130,7 +130,9 @@ public static class PaperCommand
             var code = await SearchCommand.RunAndFollow(result, connection, study, cancellationToken);
             if (code != 0 || result.GetValue(SearchCommand.Detach) || result.GetValue(report) is not { } folder) return code;
             var snapshot = await study.GetSnapshot() ?? throw new CliException($"study {spec.Name} disappeared");
-            WriteReport(plan, PaperStudyRecordsReader.Read(snapshot, plan, DefaultCheckpointRoot()), folder, json: false);
+            // With --json the study's document is stdout's one document: the report's summary goes to stderr.
+            WriteReport(plan, PaperStudyRecordsReader.Read(snapshot, plan, DefaultCheckpointRoot()), folder, json: false,
+                result.GetValue(GlobalOptions.Json) ? Console.Error : Console.Out);
             return 0;
         });
         return command;
@@ -196,7 +198,7 @@ public static class PaperCommand
                     throw new CliException(e.Message);
                 }
                 var root = result.GetValue(checkpointRoot) ?? DefaultCheckpointRoot();
-                WriteReport(studyPlan, PaperStudyRecordsReader.Read(snapshot, studyPlan, root), folder, json);
+                WriteReport(studyPlan, PaperStudyRecordsReader.Read(snapshot, studyPlan, root), folder, json, Console.Out);
                 return 0;
             }
             var plan = options.Read(result);
@@ -211,13 +213,13 @@ public static class PaperCommand
             {
                 throw new CliException($"--records '{path}' is not a records document ({e.Message}); expected {{\"trials\": [{{\"key\", \"state\", \"reason\", \"final_top1\", \"best_top1\", \"epochs\", \"heads\"}}], \"evaluations\": [{{\"key\", \"state\", \"reason\", \"disagreement\"}}]}}.");
             }
-            WriteReport(plan, recorded, folder, json);
+            WriteReport(plan, recorded, folder, json, Console.Out);
             return 0;
         });
         return command;
     }
 
-    private static void WriteReport(PaperPlan plan, PaperStudyRecords records, string folder, bool json)
+    private static void WriteReport(PaperPlan plan, PaperStudyRecords records, string folder, bool json, TextWriter text)
     {
         var data = PaperReport.Build(plan, records);
         var files = PaperReportFiles.Write(data, folder);
@@ -226,7 +228,7 @@ public static class PaperCommand
             JsonOutput.Write(new ReportView(plan.Study, plan.Budget.ToString().ToLowerInvariant(), folder, files, data.Findings));
             return;
         }
-        Console.WriteLine($"wrote {string.Join(", ", files)} to {folder}");
-        Console.WriteLine(data.Findings);
+        text.WriteLine($"wrote {string.Join(", ", files)} to {folder}");
+        text.WriteLine(data.Findings);
     }
 }
