@@ -9,8 +9,10 @@ using DeiT.Tuning.Search;
 using DeiT.Tuning.Search.Distributions;
 using DeiT.Tuning.Search.Pruners;
 using DeiT.Tuning.Search.Samplers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace DeiT.Tuning.Grains.Studies;
 
@@ -19,10 +21,11 @@ namespace DeiT.Tuning.Grains.Studies;
 /// pending points), persists the trial record, then starts the trial grain on the leased device's silo. Epoch
 /// reports go through the pruner; outcomes are applied once per attempt. A watchdog timer re-dispatches trials
 /// whose silo left or whose heartbeat went stale; they resume from their checkpoints. State is written before
-/// every reply that depends on it.
+/// every reply that depends on it: each trial in its own entry (<see cref="SaveTrial"/>), then the small header
+/// (<see cref="SaveHeader"/>) when it changed too — see <see cref="StudyTrialStore"/> for the layout and order.
 /// </summary>
 public sealed class StudyGrain(
-    [PersistentState("study", StorageNames.Default)] IPersistentState<StudyGrainState> state,
+    [PersistentState("study", StorageNames.Default)] IPersistentState<StudyGrainState> header,
     IClusterMembershipService membership,
     IOptions<TuningSiloOptions> siloOptions,
     ILogger<StudyGrain> logger) : Grain, IStudyGrain
@@ -33,20 +36,22 @@ public sealed class StudyGrain(
     private ISampler? _sampler;
     private IPruner? _pruner;
     private IGrainTimer? _watchdog;
+    private StudyTrialStore _trials = null!;
     /// <summary>Heartbeats sent before this activation existed went nowhere: silence counts from its creation at the earliest.</summary>
     private readonly DateTimeOffset _listeningSince = DateTimeOffset.UtcNow;
 
-    private StudyGrainState S => state.State;
+    private StudyGrainState S => header.State;
     private StudySpec Spec => S.Spec ?? throw new KeyNotFoundException($"study '{this.GetPrimaryKeyString()}' does not exist: create it with `deit-tune search start --study {this.GetPrimaryKeyString()}`");
     private IDeviceRegistryGrain Registry => GrainFactory.GetGrain<IDeviceRegistryGrain>(IDeviceRegistryGrain.Key);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (S.Spec is null) return Task.CompletedTask;
+        _trials = new StudyTrialStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default), this.GetGrainId());
+        if (S.Spec is null) return;
         LoadAlgorithms(S.Spec);
+        if (await _trials.Load(S, _pruner!)) await SaveHeader();
         // Reactivated elsewhere mid-study (its silo died): carry on, unless this is a short-lived read-only silo.
         if (S.State is StudyState.Running or StudyState.Stopping && siloOptions.Value.WakeStudiesOnStart) EnsureWatchdog();
-        return Task.CompletedTask;
     }
 
     public async Task<StudySnapshot> Create(StudySpec spec)
@@ -72,7 +77,8 @@ public sealed class StudyGrain(
         S.Spec = spec;
         S.State = StudyState.Created;
         S.CreatedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        if (S.WarmStartTrials.Count > 0) await _trials.SaveWarmStart(S.WarmStartTrials);
+        await SaveHeader();
         await GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).Add(spec.Name);
         return Snapshot();
     }
@@ -119,7 +125,7 @@ public sealed class StudyGrain(
             S.FinishedAt = null;
             S.StartedAt ??= DateTimeOffset.UtcNow;
             S.RunningSince = DateTimeOffset.UtcNow;
-            await state.WriteStateAsync();
+            await SaveHeader();
         }
         EnsureWatchdog();
         await TickLogged();
@@ -140,7 +146,7 @@ public sealed class StudyGrain(
             PauseClock();
             S.State = StudyState.Stopping;
             S.StopReason = "stopped on request";
-            await state.WriteStateAsync();
+            await SaveHeader();
             var members = membership.CurrentSnapshot;
             foreach (var trial in RunningTrials().Where(t => t.Device is not null))
             {
@@ -149,12 +155,13 @@ public sealed class StudyGrain(
                     // Its silo is gone (e.g. the process that ran an embedded study ended): nothing to wait for.
                     await ReleaseLease(trial.Number, trial.Attempt);
                     S.Trials[trial.Number] = trial with { Device = null, Silo = null };
+                    await SaveTrial(trial.Number);
                     continue;
                 }
                 S.Interrupting.Add(trial.Number);
                 await GrainFactory.GetGrain<ITrialGrain>(TrialKeys.OfAttempt(Spec.Name, trial.Number, trial.Attempt)).Stop("the study was stopped");
             }
-            await state.WriteStateAsync();
+            await SaveHeader();
             await SettleIfIdle();
         }
         return Snapshot();
@@ -171,7 +178,7 @@ public sealed class StudyGrain(
         S.Spec = spec with { Trials = trials ?? spec.Trials, TimeBudget = timeBudget ?? spec.TimeBudget };
         if (S.StopReason is { } reason && reason.EndsWith("reached", StringComparison.Ordinal) && S.State is StudyState.Running)
             S.StopReason = null; // the budget that stopped launching is raised: launch again
-        await state.WriteStateAsync();
+        await SaveHeader();
         if (S.State is StudyState.Running) await TickLogged();
         return Snapshot();
     }
@@ -184,6 +191,7 @@ public sealed class StudyGrain(
         var best = Ranked(S.Trials.Where(t => t.RetrainOf is null)).Take(top).ToList();
         if (best.Count == 0) throw new ArgumentException($"study '{spec.Name}' has no scored trial to retrain yet");
         var added = 0;
+        var first = S.Trials.Count;
         foreach (var trial in best)
             for (var s = 0; s < seeds; s++, added++)
                 S.Trials.Add(new TrialRecord
@@ -193,7 +201,8 @@ public sealed class StudyGrain(
                 }); // no device yet: the next tick leases one and dispatches it like a trial to resume
         S.Spec = spec with { Trials = spec.Trials + added };
         if (S.State is StudyState.Finished) S.StopReason = null;
-        await state.WriteStateAsync();
+        for (var number = first; number < S.Trials.Count; number++) await SaveTrial(number);
+        await SaveHeader();
         if (S.State is StudyState.Running) await TickLogged();
         return Snapshot();
     }
@@ -209,8 +218,9 @@ public sealed class StudyGrain(
         var folder = Path.GetFullPath(Path.Combine(siloOptions.Value.CheckpointRoot, spec.Name));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         await GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).Remove(spec.Name);
-        await state.ClearStateAsync();
-        state.State = new StudyGrainState();
+        await _trials.Clear();
+        await header.ClearStateAsync();
+        header.State = new StudyGrainState();
         DeactivateOnIdle();
     }
 
@@ -237,7 +247,8 @@ public sealed class StudyGrain(
         _ = Spec;
         var record = NewTrial(external: true);
         S.Trials.Add(record);
-        await state.WriteStateAsync();
+        await SaveTrial(record.Number);
+        await SaveHeader();
         return record;
     }
 
@@ -260,7 +271,7 @@ public sealed class StudyGrain(
         }
         record = record with { Status = status, Value = status == TrialStatus.Failed ? null : value, Reason = reason, FinishedAt = DateTimeOffset.UtcNow };
         S.Trials[index] = record;
-        await state.WriteStateAsync();
+        await SaveTrial(index);
         return record;
     }
 
@@ -274,6 +285,7 @@ public sealed class StudyGrain(
         var value = metrics.Metric(Spec.Metric);
         record = record with { Epochs = epochs, LastHeartbeat = DateTimeOffset.UtcNow, Value = BestValue(epochs) };
         var verdict = EpochVerdict.Continue;
+        var prunerStateChanged = false;
         if (!double.IsFinite(value))
         {
             record = Finish(record, TrialStatus.Failed, $"{Spec.Metric} is {value.ToString(CultureInfo.InvariantCulture)} at epoch {metrics.Epoch}") with { Value = null };
@@ -292,10 +304,11 @@ public sealed class StudyGrain(
                     $"pruned by {_pruner.Name} at epoch {metrics.Epoch} ({Spec.Metric} {value.ToString("G4", CultureInfo.InvariantCulture)})");
                 verdict = EpochVerdict.Stop;
             }
-            S.PrunerState = _pruner.SaveState();
+            prunerStateChanged = KeepPrunerState();
         }
         S.Trials[index] = record;
-        await state.WriteStateAsync();
+        await SaveTrial(index);
+        if (prunerStateChanged) await SaveHeader();
         return verdict;
     }
 
@@ -314,7 +327,7 @@ public sealed class StudyGrain(
         if (missing.FirstOrDefault(e => !double.IsFinite(e.Metric(Spec.Metric))) is { } bad)
             record = Finish(record, TrialStatus.Failed, $"{Spec.Metric} is {bad.Metric(Spec.Metric).ToString(CultureInfo.InvariantCulture)} at epoch {bad.Epoch}") with { Value = null };
         S.Trials[index] = record;
-        await state.WriteStateAsync();
+        await SaveTrial(index);
     }
 
     public Task Heartbeat(int number, int attempt)
@@ -327,7 +340,7 @@ public sealed class StudyGrain(
     public async Task ReportOutcome(int number, int attempt, TrialOutcome outcome)
     {
         if (S.Spec is null || IndexOf(number) is not { } index) return;
-        if (!S.OutcomesSeen.Add($"{number}/{attempt}")) return;
+        if (!_trials.MarkOutcomeSeen(number, attempt)) return;
         await ReleaseLease(number, attempt);
         var record = S.Trials[index];
         if (record.Attempt == attempt)
@@ -349,7 +362,8 @@ public sealed class StudyGrain(
             S.Trials[index] = record;
             if (record.Status == TrialStatus.Completed && Planned(record) is { Shared: true } shared) Publish(shared, record);
         }
-        await state.WriteStateAsync();
+        await SaveTrial(index);
+        await SaveHeader();
         await TickLogged();
     }
 
@@ -387,7 +401,7 @@ public sealed class StudyGrain(
             if (Spec.TimeBudget is { } budget && RunTime() >= budget && S.StopReason is null)
             {
                 S.StopReason = $"time budget {budget} reached";
-                await state.WriteStateAsync();
+                await SaveHeader();
             }
             await RedispatchLostTrials();
             if (S.StopReason is null) await LaunchTrials();
@@ -506,7 +520,8 @@ public sealed class StudyGrain(
             ResumedFromEpoch = current.Epochs.Count == 0 ? 0 : current.Epochs.Max(e => e.Epoch),
         };
         S.Trials[index] = record;
-        await state.WriteStateAsync();
+        await SaveTrial(index);
+        await SaveHeader();
 
         var assignment = new TrialAssignment
         {
@@ -554,14 +569,17 @@ public sealed class StudyGrain(
                 assignment.TrialKey, assignment.Attempt, result.Status, result.Reason);
             S.Trials[index] = record with { Device = null, Silo = null };
         }
-        await state.WriteStateAsync();
+        await SaveTrial(index);
+        await SaveHeader();
     }
 
     private async Task ReleaseLease(int number, int attempt)
     {
         await Registry.Release(TrialKeys.Of(Spec.Name, number), attempt);
-        var i = S.Leases.FindIndex(l => l.TrialKey == TrialKeys.Of(Spec.Name, number) && l.Attempt == attempt && l.ReleasedAt is null);
-        if (i >= 0) S.Leases[i] = S.Leases[i] with { ReleasedAt = DateTimeOffset.UtcNow };
+        var i = S.Leases.FindIndex(l => l.TrialKey == TrialKeys.Of(Spec.Name, number) && l.Attempt == attempt);
+        if (i < 0) return;
+        _trials.AddReleasedLease(number, S.Leases[i] with { ReleasedAt = DateTimeOffset.UtcNow }); // stored with the trial
+        S.Leases.RemoveAt(i);
     }
 
     /// <summary>Ends a stopping study once no trial holds a device, and a running one once its budget is spent.</summary>
@@ -585,7 +603,28 @@ public sealed class StudyGrain(
         }
         _watchdog?.Dispose();
         _watchdog = null;
-        await state.WriteStateAsync();
+        await SaveHeader();
+    }
+
+    /// <summary>Stores one trial's entry (O(1) in the study's size); callers store it before the header when both changed.</summary>
+    private Task SaveTrial(int number) =>
+        _trials.Save(number, S.Trials[number], (_pruner as ITrialStatePruner)?.SaveTrialState(number));
+
+    /// <summary>Stores the header: spec, state, clocks, sampler, leases held and the trial count — never the trials.</summary>
+    private Task SaveHeader()
+    {
+        S.TrialCount = S.Trials.Count;
+        return header.WriteStateAsync();
+    }
+
+    /// <summary>Keeps in the header the state of a pruner that does not keep it per trial; true when it changed.</summary>
+    private bool KeepPrunerState()
+    {
+        if (_pruner is ITrialStatePruner) return false;
+        var saved = _pruner!.SaveState();
+        if (saved == S.PrunerState) return false;
+        S.PrunerState = saved;
+        return true;
     }
 
     private void EnsureWatchdog()
@@ -697,6 +736,6 @@ public sealed class StudyGrain(
         StartedAt = S.StartedAt,
         FinishedAt = S.FinishedAt,
         Trials = S.Trials.ToList(),
-        Leases = S.Leases.ToList(),
+        Leases = _trials.ReleasedLeases.Concat(S.Leases).OrderBy(l => l.AcquiredAt).ToList(),
     };
 }

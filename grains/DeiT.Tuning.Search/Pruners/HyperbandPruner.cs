@@ -8,7 +8,7 @@ namespace DeiT.Tuning.Search.Pruners;
 /// each trial put in a bracket by CRC-32 of "{HashKey}_{number}" modulo the total allocation budget — so any silo
 /// computes the same bracket without coordination. Bracket i's budget is ⌈B·η^s / (s+1)⌉, s = B − 1 − i.
 /// </summary>
-public sealed class HyperbandPruner : IPruner
+public sealed class HyperbandPruner : ITrialStatePruner
 {
     private readonly PrunerOptions _options;
     private readonly SuccessiveHalvingPruner[] _brackets;
@@ -64,6 +64,10 @@ public sealed class HyperbandPruner : IPruner
             throw new ArgumentException($"hyperband state has {states.Length} brackets but the pruner has {_brackets.Length}; restore it with the same settings");
         for (var i = 0; i < states.Length; i++) _brackets[i].LoadState(states[i]);
     }
+
+    public string? SaveTrialState(int number) => _brackets[BracketOf(number)].SaveTrialState(number);
+
+    public void LoadTrialState(int number, string state) => _brackets[BracketOf(number)].LoadTrialState(number, state);
 
     // CRC-32 (IEEE 802.3, as zlib/binascii.crc32), bitwise: called once per decision, speed does not matter.
     internal static uint Crc32(byte[] data)

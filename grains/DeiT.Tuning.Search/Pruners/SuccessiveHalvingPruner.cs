@@ -10,7 +10,7 @@ namespace DeiT.Tuning.Search.Pruners;
 /// <see cref="PrunerOptions.GraceParameter"/> names one, before the trial's own value of that parameter.
 /// State: the values recorded per trial and rung (Optuna keeps them in trial system attributes).
 /// </summary>
-public sealed class SuccessiveHalvingPruner(PrunerOptions options) : IPruner
+public sealed class SuccessiveHalvingPruner(PrunerOptions options) : ITrialStatePruner
 {
     private Dictionary<int, List<double>> _rungs = new();   // trial number → value recorded at rung 0, 1, ...
 
@@ -52,4 +52,8 @@ public sealed class SuccessiveHalvingPruner(PrunerOptions options) : IPruner
         ? new()
         : JsonSerializer.Deserialize<Dictionary<string, List<double>>>(state)!
             .ToDictionary(kv => int.Parse(kv.Key, System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value);
+
+    public string? SaveTrialState(int number) => _rungs.TryGetValue(number, out var recorded) ? JsonSerializer.Serialize(recorded) : null;
+
+    public void LoadTrialState(int number, string state) => _rungs[number] = JsonSerializer.Deserialize<List<double>>(state)!;
 }
