@@ -418,14 +418,16 @@ public sealed class StudyGrain(
             if (step is PlanStep.Fail failed)
             {
                 S.Trials.Add(Finish(PlannedRecord(failed.Trial), TrialStatus.Failed, failed.Reason));
-                await state.WriteStateAsync();
+                await SaveTrial(S.Trials.Count - 1);
+                await SaveHeader();
                 continue;
             }
             if (step is PlanStep.Launch { Trial.Shared: true } shared && SharedTrials.Find(siloOptions.Value.CheckpointRoot, shared.Trial.Key) is { } entry)
             {
                 logger.LogInformation("study {Study}: {Key} was trained by study {Source}; reusing it", Spec.Name, shared.Trial.Key, entry.Study);
                 S.Trials.Add(SharedTrials.Reused(PlannedRecord(shared.Trial), entry, shared.Trial.Key));
-                await state.WriteStateAsync();
+                await SaveTrial(S.Trials.Count - 1);
+                await SaveHeader();
                 continue;
             }
             var number = S.Trials.Count;
