@@ -37,6 +37,29 @@ public class PaperPlanTests
     }
 
     [Fact]
+    public void Size_options_resize_a_budget_and_warmup_ends_before_the_last_epoch()
+    {
+        var plan = PaperPlanner.Create(new PaperPlanOptions("p", PaperBudget.Quick) { TrainLimit = 96, Epochs = 1, TeacherEpochs = 2, SearchTrials = 3 });
+        Assert.Equal(96, plan.Data.TrainLimit);
+        Assert.Equal(500, plan.Data.ValidationLimit); // the budget's where no option is given
+        Assert.All(plan.Students, s => Assert.Equal(1, s.Epochs));
+        Assert.All(plan.Teachers, t => Assert.Equal(2, t.Epochs));
+        Assert.Equal(3, plan.Search.Trials);
+        Assert.Equal(0, plan.Sizes.WarmupEpochs);
+        Assert.NotEqual(Quick().Teachers[0].Key, plan.Teachers[0].Key); // another recipe or data: another teacher
+    }
+
+    [Theory]
+    [InlineData("epochs", "--epochs 0: must be at least 1")]
+    [InlineData("search", "--search-trials 0: must be at least 1")]
+    public void Size_options_below_one_are_errors_naming_the_option(string which, string message)
+    {
+        var options = new PaperPlanOptions("p", PaperBudget.Quick);
+        options = which == "epochs" ? options with { Epochs = 0 } : options with { SearchTrials = 0 };
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => PaperPlanner.Create(options)).Message);
+    }
+
+    [Fact]
     public void Too_few_seeds_is_an_error_naming_the_option_and_the_minimum()
     {
         var error = Assert.Throws<ArgumentException>(() => PaperPlanner.Create(new PaperPlanOptions("p", PaperBudget.Standard) { Seeds = 2 }));
