@@ -108,6 +108,8 @@ public sealed class UnitTests
         Assert.Throws<ArgumentException>(() => CheckpointPaths.For("/ckpt", "..", 1));
         Assert.Throws<ArgumentException>(() => CheckpointPaths.For("/ckpt", "../etc", 1));
         Assert.Throws<ArgumentException>(() => CheckpointPaths.For("/ckpt", "/etc", 1));
+        Assert.Equal(Path.GetFullPath("/ckpt/teachers/t1/best.safetensors"), CheckpointPaths.Inside("/ckpt", "teachers/t1/best.safetensors"));
+        Assert.Throws<ArgumentException>(() => CheckpointPaths.Inside("/ckpt", "../etc/passwd"));
     }
 
     [Fact]
@@ -119,6 +121,17 @@ public sealed class UnitTests
         });
         Assert.Equal((2e-3, 3, Training.Engine.DistillationType.Soft, 0.2), (recipe.BaseLr, recipe.WarmupEpochs, recipe.Distillation, recipe.DropPath));
         Assert.Throws<ArgumentException>(() => RecipeParameters.Apply(new Training.Engine.DeitRecipe(), new Dictionary<string, ParamSetting> { ["momentum"] = new(0.9, null) }));
+
+        // The paper study's ablation rows set these too.
+        recipe = RecipeParameters.Apply(new Training.Engine.DeitRecipe(), new Dictionary<string, ParamSetting>
+        {
+            ["optimizer"] = new(0, "sgd"), ["augmentation"] = new(0, "autoaugment"), ["ema_decay"] = new(0.99, null),
+            ["repeated_augmentation"] = new(1, null), ["batch_size"] = new(32, null),
+        });
+        Assert.Equal((Training.Engine.OptimizerKind.Sgd, Training.Engine.AugmentationPolicy.AutoAugment, (double?)0.99, 1, 32),
+            (recipe.Optimizer, recipe.Augmentation, recipe.EmaDecay, recipe.RepeatedAugmentation, recipe.BatchSize));
+        Assert.Contains("must be adamw or sgd", Assert.Throws<ArgumentException>(() => RecipeParameters.Apply(new Training.Engine.DeitRecipe(),
+            new Dictionary<string, ParamSetting> { ["optimizer"] = new(0, "lamb") })).Message);
     }
 
     [Theory]
