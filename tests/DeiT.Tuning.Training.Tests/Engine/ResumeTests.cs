@@ -68,5 +68,14 @@ public sealed class ResumeTests : IClassFixture<EngineJobs>
         var b = EngineJobs.LoadWeights(_jobs.PathIn("best-b.safetensors"));
         Assert.All(a, kv => Assert.True(EngineJobs.Identical(kv.Value, b[kv.Key]), kv.Key));
         Assert.Equal(bestEpoch.Validation, WeightsEvaluation.Evaluate(job, _jobs.PathIn("best-a.safetensors"), DatasetSplit.Validation, EngineJobs.Run()));
+
+        // The test score of a completed run comes with every test image's prediction beside the weights, in the split's order.
+        var top1 = BestWeightsTest.Score(job, uninterrupted);
+        var predictions = TestPredictions.Load(Path.Combine(Path.GetDirectoryName(_jobs.PathIn("best-a.safetensors"))!, TestPredictions.FileName));
+        Assert.NotNull(predictions);
+        Assert.Equal(EngineJobs.SmallFashionMnist.TestLimit, predictions.Labels.Length);
+        Assert.Null(predictions.Distillation); // a plain DeiT has one head
+        Assert.Equal(top1, predictions.Top1(EvaluationHead.Class));
+        Assert.Equal(predictions.Class, predictions.Of(EvaluationHead.Both));
     }
 }
