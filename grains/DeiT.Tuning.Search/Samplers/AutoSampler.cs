@@ -17,6 +17,8 @@ namespace DeiT.Tuning.Search.Samplers;
 /// <item>over <see cref="MaxGpObservations"/> finished trials: CMA-ES only, since the GP's cost grows as n³ (a GP suggestion
 ///   took seconds at 2,000 observations in `bench samplers --latency`; CMA-ES takes milliseconds).</item>
 /// </list>
+/// Both models and the stall test see the trials through <see cref="BudgetView"/>: while few trials have completed
+/// (Hyperband, ASHA), at the largest epoch enough of them reached.
 /// </summary>
 public sealed class AutoSampler(int seed, SamplerOptions options) : ISampler
 {
@@ -35,6 +37,7 @@ public sealed class AutoSampler(int seed, SamplerOptions options) : ISampler
 
     public IReadOnlyDictionary<string, ParamValue> Suggest(SearchSpace space, IReadOnlyList<FrozenTrial> trials, StudyDirection direction)
     {
+        trials = BudgetView.At(trials, BudgetView.MinPoints(space.Parameters.Count));
         var finished = trials.Count(t => t.State != TrialState.Running);
         if (IsStalled(space, trials, direction, _phaseStart))
         {
