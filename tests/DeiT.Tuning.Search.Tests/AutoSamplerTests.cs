@@ -26,6 +26,17 @@ public class AutoSamplerTests
     }
 
     [Fact]
+    public void With_parallel_workers_only_the_phases_own_trials_use_up_its_patience()
+    {
+        // The phase began when trial 24 was suggested; trials 10…23 (the other model's, still running then) finished
+        // after it began, flat, but only six of the phase's own trials have finished.
+        var flat = History([.. Enumerable.Range(0, 10).Select(i => 20.0 - i), .. Enumerable.Repeat(50.0, 20)]);
+        Assert.False(AutoSampler.IsStalled(Plane, flat, StudyDirection.Minimize, phaseStart: 24));
+        var longer = History([.. Enumerable.Range(0, 10).Select(i => 20.0 - i), .. Enumerable.Repeat(50.0, 24)]);
+        Assert.True(AutoSampler.IsStalled(Plane, longer, StudyDirection.Minimize, phaseStart: 24));
+    }
+
+    [Fact]
     public void Switches_to_cmaes_centred_on_the_best_when_the_gp_stalls_and_back_when_cmaes_stalls()
     {
         var sampler = new AutoSampler(5, new SamplerOptions { GpCandidates = 64 });

@@ -48,6 +48,30 @@ public class CmaEsSamplerTests
     }
 
     [Fact]
+    public void Members_still_running_when_a_generation_is_told_count_in_the_next_one()
+    {
+        // 16 suggestions run (λ = 8); the first 8 finish and generation 1 is told while 8 still run. When those finish
+        // too they complete generation 2 — no new suggestion needed, none of the 16 evaluations wasted.
+        var sampler = new CmaEsSampler(2, new SamplerOptions());
+        var history = new List<FrozenTrial>();
+        for (var t = 0; t < 16; t++)
+        {
+            var x = sampler.Suggest(Box, history, StudyDirection.Minimize);
+            history.Add(new FrozenTrial(t, TrialState.Running, x, null, new Dictionary<int, double>()));
+        }
+        void Finish(int from, int to)
+        {
+            for (var t = from; t < to; t++) history[t] = history[t] with { State = TrialState.Complete, Value = Quadratic(history[t].Params) };
+        }
+        Finish(0, 8);
+        history.Add(new FrozenTrial(16, TrialState.Running, sampler.Suggest(Box, history, StudyDirection.Minimize), null, new Dictionary<int, double>()));
+        Assert.Contains("\"Generation\":1", sampler.SaveState());
+        Finish(8, 16);
+        sampler.Suggest(Box, history, StudyDirection.Minimize);
+        Assert.Contains("\"Generation\":2", sampler.SaveState());
+    }
+
+    [Fact]
     public void Restarts_with_a_larger_population_after_converging()
     {
         var sampler = new CmaEsSampler(3, new SamplerOptions());

@@ -650,7 +650,7 @@ public sealed class StudyGrain(
         }
         else
         {
-            values = _sampler!.Suggest(_space!, frozen, SearchAlgorithms.Direction(Spec));
+            values = _sampler!.Suggest(_space!, _pruner!.TrialsForSampling(S.Trials.Count, frozen), SearchAlgorithms.Direction(Spec));
             S.SamplerState = _sampler.SaveState();
         }
         return new TrialRecord

@@ -15,7 +15,8 @@ public sealed record LearningCurveResult(string Sampler, string Pruner, int Epoc
 /// 0.1 + (x1 − 0.7)² + (x2 − 0.3)², rate(x) = 3(1 − x1)² + 0.05. Small x1 converges fast to a poor final value, the
 /// optimum (x1 = 0.7) slowly, so a pruner that trusts early epochs is misled. Trials run up to
 /// <see cref="MaxEpochs"/> epochs; regret is the best completed trial's last value minus 0.1. deploy/learning_curves_optuna.py
-/// runs the same function with Optuna's TPE and HyperbandPruner.
+/// runs the same function with Optuna's TPE and HyperbandPruner. As in a study, the sampler sees only the trials the
+/// pruner lets it (under Hyperband: the new trial's bracket).
 /// </summary>
 public static class LearningCurveBenchmark
 {
@@ -46,7 +47,7 @@ public static class LearningCurveBenchmark
             while (spent < epochBudgets.Max())
             {
                 var number = history.Count;
-                var x = s.Suggest(Space, history, StudyDirection.Minimize);
+                var x = s.Suggest(Space, p is null ? history : p.TrialsForSampling(number, history), StudyDirection.Minimize);
                 var reports = new Dictionary<int, double>();
                 var state = TrialState.Complete;
                 for (var epoch = 1; epoch <= MaxEpochs; epoch++)

@@ -54,6 +54,17 @@ public sealed class HyperbandPruner : ITrialStatePruner
         return _brackets[bracket].ShouldPrune(trial, peers, direction);
     }
 
+    /// <summary>
+    /// As Optuna's HyperbandPruner filters the study its sampler sees: only the trials of the new trial's bracket, so
+    /// a bracket that stops trials at epoch 1 does not steer, or get steered by, one that runs them to the end (their
+    /// values and pruned fractions differ). Trials numbered below 0 (warm-started from another study) belong to every bracket.
+    /// </summary>
+    public IReadOnlyList<FrozenTrial> TrialsForSampling(int number, IReadOnlyList<FrozenTrial> trials)
+    {
+        var bracket = BracketOf(number);
+        return trials.Where(t => t.Number < 0 || BracketOf(t.Number) == bracket).ToList();
+    }
+
     public string SaveState() => JsonSerializer.Serialize(_brackets.Select(b => b.SaveState()).ToArray());
 
     public void LoadState(string state)

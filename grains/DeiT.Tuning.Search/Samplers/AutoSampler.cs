@@ -10,13 +10,15 @@ namespace DeiT.Tuning.Search.Samplers;
 /// wins on smooth landscapes by a wide margin, while on rugged or ill-conditioned ones CMA-ES keeps descending where a
 /// GP stalls. The switch:
 /// <list type="bullet">
-/// <item>a phase is stalled when the last <see cref="Patience"/> finished trials (max(10, 2·parameters)) since the
-///   later of its start and its last improvement did not beat the best; the phase then hands over to the other model;</item>
+/// <item>a phase is stalled when <see cref="Patience"/> of its own finished trials (max(10, 2·parameters)) since the
+///   last improvement did not beat the best; the phase then hands over to the other model;</item>
 /// <item>CMA-ES's first run is centred on the best trial with a narrow step (local refinement); later runs restart
 ///   IPOP-style from random points;</item>
 /// <item>over <see cref="MaxGpObservations"/> finished trials: CMA-ES only, since the GP's cost grows as n³ (a GP suggestion
 ///   took seconds at 2,000 observations in `bench samplers --latency`; CMA-ES takes milliseconds).</item>
 /// </list>
+/// Both models and the stall test see the trials through <see cref="BudgetView"/>: while few trials have completed
+/// (Hyperband, ASHA), at the largest epoch enough of them reached.
 /// </summary>
 public sealed class AutoSampler(int seed, SamplerOptions options) : ISampler
 {
@@ -35,19 +37,23 @@ public sealed class AutoSampler(int seed, SamplerOptions options) : ISampler
 
     public IReadOnlyDictionary<string, ParamValue> Suggest(SearchSpace space, IReadOnlyList<FrozenTrial> trials, StudyDirection direction)
     {
+        trials = BudgetView.At(trials, BudgetView.MinPoints(space.Parameters.Count));
         var finished = trials.Count(t => t.State != TrialState.Running);
         if (IsStalled(space, trials, direction, _phaseStart))
         {
             LastModel = LastModel == "gp" ? "cmaes" : "gp";
-            _phaseStart = finished;
+            _phaseStart = trials.Count == 0 ? 0 : trials.Max(t => t.Number) + 1;
         }
         if (finished > MaxGpObservations) LastModel = "cmaes";
         return LastModel == "cmaes" ? _cmaes.Suggest(space, trials, direction) : _gp.Suggest(space, trials, direction);
     }
 
     /// <summary>
-    /// Whether at least <see cref="Patience"/> trials have finished since the later of <paramref name="phaseStart"/>
-    /// (a count of finished trials) and the best completed trial, none of them better.
+    /// Whether at least <see cref="Patience"/> trials numbered from <paramref name="phaseStart"/> on (the phase's own
+    /// suggestions) and after the best completed trial have finished, none of them better. Counting the phase's own
+    /// trials, not every trial that finished since it began, matters with parallel workers: the other model's running
+    /// trials finish during the new phase, and with 8 workers they used up CMA-ES's patience before its first
+    /// generation was complete, so it never ran on Rosenbrock-4.
     /// </summary>
     public static bool IsStalled(SearchSpace space, IReadOnlyList<FrozenTrial> trials, StudyDirection direction, int phaseStart = 0)
     {
@@ -58,7 +64,7 @@ public sealed class AutoSampler(int seed, SamplerOptions options) : ISampler
         for (var i = 0; i < finished.Count; i++)
             if (finished[i].State == TrialState.Complete && finished[i].Value is { } v && double.IsFinite(v) && sign * v < best)
                 (best, bestIndex) = (sign * v, i);
-        return bestIndex >= 0 && finished.Count - 1 - Math.Max(bestIndex, phaseStart - 1) >= Patience(space);
+        return bestIndex >= 0 && finished.Skip(bestIndex + 1).Count(t => t.Number >= phaseStart) >= Patience(space);
     }
 
     private sealed record State(string Gp, string Cmaes, string LastModel, int PhaseStart);

@@ -11,7 +11,9 @@ namespace DeiT.Tuning.Search.Samplers;
 /// decoded), with IPOP restarts: when a run converges it starts again from a random mean with twice the population.
 /// Categorical and conditional parameters are sampled independently by TPE, as Optuna falls back to its independent
 /// sampler for them. Asynchronous: every suggestion joins the current generation; the generation is told once λ of
-/// its members have finished (recognized by their parameter values), members still running then are dropped.
+/// its members have finished (recognized by their parameter values); members still running then join the next
+/// generation (their steps are measured from its mean), so with many workers no evaluation is wasted — dropping them,
+/// as Optuna does, threw away about half the trials with 8 workers (λ = 8 on Rosenbrock-4: 4× the sequential regret).
 /// Failed, pruned and diverged trials rank last. With <paramref name="startAtBest"/> the first run starts at the best
 /// finished trial with a narrower step (local refinement, as <see cref="AutoSampler"/> uses it); restarts go anywhere.
 /// </summary>
@@ -62,13 +64,20 @@ public sealed class CmaEsSampler(int seed, SamplerOptions options, bool startAtB
             q.Enqueue(Score(t, direction));
         }
         var evaluated = new List<(double[] X, double Value)>();
+        var pending = new List<Member>();
         foreach (var m in _state.Members)
+        {
             if (finished.TryGetValue(m.Key, out var q) && q.Count > 0) evaluated.Add((m.X, q.Dequeue()));
+            else pending.Add(m);
+        }
         if (evaluated.Count < cma.State.PopulationSize) return cma;
 
         cma.Tell(evaluated);
-        _state = _state with { Members = [] };
+        var running = trials.Where(t => t.State == TrialState.Running && dims.All(d => t.Params.ContainsKey(d.Name)))
+            .Select(t => Key(dims, t.Params)).ToHashSet();
+        _state = _state with { Members = [.. pending.Where(m => running.Contains(m.Key))] };
         if (!cma.HasConverged(evaluated.Select(e => e.Value).ToList())) return cma;
+        _state = _state with { Members = [] };
         var mean = Enumerable.Range(0, dims.Count).Select(_ => rng.NextDouble()).ToArray();
         _state = _state with { Restarts = _state.Restarts + 1 };
         return new CmaEs(CmaEs.Start(mean, InitialSigma, 2 * cma.State.PopulationSize));

@@ -9,7 +9,8 @@ namespace DeiT.Tuning.Search.Samplers;
 /// Gaussian-process Bayesian optimization. Startup: scrambled Sobol points. Then: a Matérn-5/2 ARD GP on the unit
 /// cube (log parameters warped, integers at cell centres, categoricals one-hot) fitted to standardized outputs by
 /// MAP over its hyperparameters (warm-started from the previous fit), and the configuration maximizing log-EI.
-/// <para>What the model sees of each trial (all turned into minimization):</para>
+/// <para>What the model sees of each trial (all turned into minimization), after <see cref="BudgetView"/> has turned
+/// the trials that reached the largest well-observed epoch into observations there while completed trials are few:</para>
 /// <list type="bullet">
 /// <item>completed: its value;</item>
 /// <item>pruned: its last intermediate value, but never better than the median completed value — the pruner
@@ -43,6 +44,7 @@ public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs
     {
         _suggestions++;
         var encoder = new UnitCubeEncoder(space);
+        trials = BudgetView.At(trials, BudgetView.MinPoints(space.Parameters.Count));
         var (x, y) = Observations(encoder, trials, direction);
         if (x.Count < Math.Max(StartupTrials(space), 2)) return _startup.Suggest(space, trials, direction);
 

@@ -9,7 +9,9 @@ namespace DeiT.Tuning.Search.Samplers;
 /// ranked, the best γ(n) = min(⌈0.1·n⌉, 25) form l(x) and the rest g(x); 24 candidates drawn from l(x) are scored by
 /// log l(x) − log g(x) and the best is suggested. Ranking: completed trials by value, then pruned trials by the
 /// step they reached (further is better) and their value there, then — always in g(x) — running trials (constant
-/// liar) and failed trials, so the sampler learns to avoid configurations that diverge. Independent mode models
+/// liar) and failed trials, so the sampler learns to avoid configurations that diverge. While few trials have
+/// completed (pruned ones abound under Hyperband), trials are ranked at the largest epoch enough of them reached
+/// (<see cref="BudgetView"/>, BOHB-style). Independent mode models
 /// each parameter alone; multivariate mode models the unconditional parameters jointly (conditional ones
 /// independently, on the trials that have them).
 /// </summary>
@@ -26,7 +28,7 @@ public sealed class TpeSampler(int seed, SamplerOptions options, bool multivaria
         var finished = trials.Count(t => t.State is TrialState.Complete or TrialState.Pruned);
         if (finished < StartupTrials) return UnitCube.Assign(space, _ => _rng.NextDouble());
 
-        var ranked = Rank(trials, direction);
+        var ranked = Rank(BudgetView.At(trials, BudgetView.MinPoints(space.Parameters.Count)), direction);
         var assignment = new Dictionary<string, ParamValue>();
         if (multivariate)
         {
