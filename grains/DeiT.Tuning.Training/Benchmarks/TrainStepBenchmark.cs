@@ -129,12 +129,7 @@ public static class TrainStepBenchmark
                 forward = clock.Elapsed.TotalSeconds;
                 var finite = true;
                 if (scaler is null) value.backward();
-                else
-                {
-                    scaler.ScaleLoss(value).backward();
-                    finite = scaler.Unscale(module.parameters().Where(p => p.grad is not null).Select(p => p.grad!));
-                    scaler.Update(finite);
-                }
+                else finite = scaler.Backward(value, module.parameters().Where(p => p.grad is not null).Select(p => p.grad!));
                 if (options.PhaseTimings) Synchronize(device);
                 backward = clock.Elapsed.TotalSeconds - forward;
                 if (finite) optimizer.step();
