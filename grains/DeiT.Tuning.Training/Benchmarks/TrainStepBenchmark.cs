@@ -138,7 +138,7 @@ public static class TrainStepBenchmark
                 created[1] = TrainStepProfiler.TensorsCreated();
                 var finite = true;
                 if (scaler is null) value.backward();
-                else finite = scaler.Backward(value, module.parameters().Where(p => p.grad is not null).Select(p => p.grad!));
+                else finite = scaler.Backward(value, DynamicLossScaler.GradientsOf(optimizer, module));
                 if (options.PhaseTimings) Synchronize(device);
                 backward = clock.Elapsed.TotalSeconds - forward;
                 created[2] = TrainStepProfiler.TensorsCreated();

@@ -53,6 +53,12 @@ public sealed class DynamicLossScaler
         return finite;
     }
 
+    /// <summary>The gradients an optimizer reads: FlatAdamW's packed buffers (one unscale per group), else each
+    /// trained parameter's.</summary>
+    public static IEnumerable<Tensor> GradientsOf(torch.optim.Optimizer optimizer, nn.Module module) => optimizer is FlatAdamW flat
+        ? flat.AllFlatGradients
+        : module.parameters().Where(p => p.requires_grad && p.grad is not null).Select(p => p.grad!);
+
     /// <summary>The loss to call backward on.</summary>
     public Tensor ScaleLoss(Tensor loss) => loss * Scale;
 

@@ -43,6 +43,26 @@ public sealed class DropPathTests(ParityFixture fixture) : IClassFixture<ParityF
         Assert.InRange(dropped, 90, 166);   // Binomial(256, 0.5): mean 128, sd 8
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void Adding_to_the_residual_equals_the_residual_plus_the_dropped_branch_with_the_same_draw(ScalarType branchType)
+    {
+        using var dropPath = new DropPath(0.3);
+        dropPath.train();
+        using var scope = NewDisposeScope();
+        var residual = arange(64 * 5 * 4, dtype: float32).mul_(0.37).sin_().reshape(64, 5, 4);
+        var branch = arange(64 * 5 * 4, dtype: float32).mul_(0.11).cos_().reshape(64, 5, 4).to(branchType);
+        manual_seed(11);
+        var expected = residual + dropPath.forward(branch);
+        manual_seed(11);
+        var fused = dropPath.AddTo(residual, branch);
+        Assert.Equal(float32, fused.dtype);
+        // The mask is 0 or 1/keep; the fused form multiplies in fp32 what the unfused one rounds to the branch's type.
+        TensorAssert.Close(fused, expected, "fused residual", branchType == ScalarType.Float32 ? 1e-6 : 1e-2);
+        Assert.True(fused.eq(residual).any().item<bool>() && fused.ne(residual).any().item<bool>(), "some samples dropped, some kept");
+    }
+
     [Fact]
     public void EvaluationIsIdentity()
     {
