@@ -9,6 +9,13 @@ with fp32 parameters and AdamW in every case, as timm's train.py --amp does.
 The model is timm's when timm is installed, else the DeiT defined below (timm's layout: pre-norm blocks, qkv with
 bias, exact GELU, LayerNorm eps 1e-6), so a host without timm (or this CPU, for a dry run) can still run it.
 Prints one JSON object per model on stdout.
+On a CPU with Debian's python3-torch 1.13: its fp32 matmuls go to the reference BLAS (about 2.4 GFLOP/s on one core
+here, OpenBLAS 33), so fp32 figures mean nothing unless OpenBLAS is put in front of it for this process only:
+  apt-get download libopenblas0-pthread && dpkg -x libopenblas0-pthread_*.deb /tmp/openblas
+  OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 LD_LIBRARY_PATH=/tmp/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread \
+    /usr/bin/python3 deploy/gpu/pytorch_train_step.py --device cpu --builtin --models deit_tiny_distilled_patch16_224:64 \
+    --img-size 32 --patch 4 --classes 10 --threads 1 --precision fp32 --profile
+(bf16 matmuls go to oneDNN either way.)
 """
 import argparse
 import json
