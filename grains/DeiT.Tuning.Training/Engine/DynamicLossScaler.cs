@@ -10,9 +10,9 @@ public sealed record LossScalerState(double Scale, int GrowthTracker);
 /// <summary>
 /// Dynamic loss scaling for fp16 with torch.cuda.amp.GradScaler's rules and defaults: the loss is multiplied by
 /// <see cref="Scale"/> (initially 2¹⁶) before backward; the gradients are divided by it afterwards; a step whose
-/// gradients hold an inf or NaN is skipped and the scale multiplied by 0.5; after 2000 consecutive good steps the scale
-/// is multiplied by 2 (every <see cref="GrowthInterval"/> steps; GradScaler's growth_interval). Works on <see cref="FlatAdamW"/>'s flat gradient buffers: one unscale and one finiteness check
-/// per parameter group (any other optimizer: one per parameter).
+/// gradients hold an inf or NaN is skipped and the scale multiplied by 0.5; after <see cref="GrowthInterval"/> (2000)
+/// consecutive good steps the scale is multiplied by 2. Works on <see cref="FlatAdamW"/>'s flat gradient buffers: one
+/// unscale and one finiteness check per parameter group (any other optimizer: one per parameter).
 /// </summary>
 public sealed class DynamicLossScaler
 {
