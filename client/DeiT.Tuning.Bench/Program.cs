@@ -5,7 +5,7 @@ using DeiT.Tuning.Training.Engine;
 
 // deit-tune-bench --device cuda:0 --runs deit_tiny_distilled_patch16_224:128,deit_small_distilled_patch16_224:128
 //                 [--steps 30] [--warmup 10] [--classes 1000] [--threads N] [--optimizer flat|per-parameter]
-//                 [--phase-timings true|false] [--precision fp32|tf32|bf16|fp16]
+//                 [--phase-timings true|false] [--precision fp32|tf32|bf16|fp16] [--profile true|false]
 // Prints one JSON object per run on stdout (progress on stderr): the same measurement as `deit-tune bench train-step`.
 var settings = ParseArguments(args);
 var runs = settings.GetValueOrDefault("--runs", "deit_tiny_patch4_32:64")
@@ -27,6 +27,7 @@ foreach (var run in runs)
         PhaseTimings = settings.GetValueOrDefault("--phase-timings", "true") == "true",
         PerParameterOptimizer = settings.GetValueOrDefault("--optimizer", "flat") == "per-parameter",
         Precision = settings.TryGetValue("--precision", out var precision) ? PrecisionChoice.Parse(precision, "--precision") : null,
+        Profile = settings.GetValueOrDefault("--profile", "false") == "true",
         MatmulSize = int.Parse(settings.GetValueOrDefault("--matmul-size", device.StartsWith("cuda") ? "8192" : "2048")),
     };
     var result = TrainStepBenchmark.Run(options, new Progress<string>(line => Console.Error.WriteLine(line)));

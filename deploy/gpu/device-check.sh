@@ -1,38 +1,67 @@
 #!/usr/bin/env bash
 # Runs on a GPU host with PyTorch (and no .NET): the same DeiT training step (forward, hard distillation, backward,
 # AdamW) timed in TorchSharp (deit-tune-bench, published by deploy/gpu/prepare.sh) and in PyTorch eager, on one card,
-# in bf16 mixed precision (ours vs torch.autocast(dtype=torch.bfloat16)), TF32 and fp32.
-# Usage: bash deploy/gpu/device-check.sh [RUNS] [PRECISIONS]
+# in bf16 mixed precision (ours vs torch.autocast(dtype=torch.bfloat16)), TF32 and fp32, then one table.
+#
+# Usage: bash deploy/gpu/device-check.sh [--cpu-smoke] [RUNS] [PRECISIONS]
 #   RUNS like deit_tiny_distilled_patch16_224:128,...; PRECISIONS like bf16,tf32,fp32 (the default)
-# Environment: DEVICE (default cuda:0); BENCH (a deit-tune-bench to use instead of the published tarball, e.g. a local
-#   build for a CPU dry run); EXTRA_PY (extra pytorch_train_step.py arguments), EXTRA_TS (extra deit-tune-bench ones);
-#   STEPS/WARMUP (30/10); PYTHON (default python3, the one with torch). CPU dry run at tiny size:
-#   DEVICE=cpu BENCH=client/DeiT.Tuning.Bench/bin/Release/net10.0/deit-tune-bench STEPS=2 WARMUP=1 \
-#   EXTRA_PY="--img-size 28 --patch 4 --classes 10 --threads 1" EXTRA_TS="--classes 10 --threads 1 --matmul-size 256" \
-#   bash deploy/gpu/device-check.sh deit_micro_distilled_patch4_28:8 bf16,fp32
-# Results: $OUT (or ./device-check-out)/{env.txt,torchsharp-*.jsonl,pytorch-*.jsonl} and a table on stdout.
+#   --cpu-smoke: the whole script on this CPU at toy size (deit_micro_distilled_patch4_28, batch 8, 2 steps, a local
+#     Release build of deit-tune-bench, Debian's python3-torch): checks every step and the table, not the speed.
+# Before, on a machine with .NET: bash deploy/gpu/prepare.sh (writes artifacts/device-check/deit-tune-bench.tar.xz;
+#   the lent GPU machine gets it by carrying artifacts/device-check).
+# Environment: DEVICE (default cuda:0); BENCH (a deit-tune-bench to use instead of the published tarball);
+#   EXTRA_PY / EXTRA_TS (extra pytorch_train_step.py / deit-tune-bench arguments); STEPS/WARMUP (20/5);
+#   BUDGET (seconds for everything, default 660: each run's timeout is what is left, and the profiled run is skipped
+#   when under 90 s remain); PYTHON (default python3, the one with torch).
+# Results: $OUT (or ./device-check-out)/{env.txt,torchsharp-*.jsonl,pytorch-*.jsonl,*.log} and the table on stdout.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-runs=${1:-deit_tiny_distilled_patch16_224:128,deit_small_distilled_patch16_224:128,deit_base_distilled_patch16_224:64}
-precisions=${2:-bf16,tf32,fp32}
-device=${DEVICE:-cuda:0}
-py=${PYTHON:-python3}
-steps=${STEPS:-30}
-warmup=${WARMUP:-10}
+smoke=false
+if [[ ${1:-} == --cpu-smoke ]]; then smoke=true; shift; fi
+if $smoke; then
+  runs=${1:-deit_micro_distilled_patch4_28:8}
+  precisions=${2:-bf16,tf32,fp32}
+  device=cpu
+  steps=${STEPS:-2}
+  warmup=${WARMUP:-1}
+  extra_py="--img-size 28 --patch 4 --classes 10 --threads 1 ${EXTRA_PY:-}"
+  extra_ts="--classes 10 --threads 1 --matmul-size 256 ${EXTRA_TS:-}"
+  py=${PYTHON:-$(for p in python3 /usr/bin/python3; do "$p" -c 'import torch' 2>/dev/null && echo "$p" && break; done)}
+  if [[ -z ${BENCH:-} ]]; then
+    dotnet build client/DeiT.Tuning.Bench -c Release -v q -nologo >/dev/null || { echo "building deit-tune-bench failed"; exit 1; }
+    BENCH=client/DeiT.Tuning.Bench/bin/Release/net10.0/deit-tune-bench
+  fi
+else
+  runs=${1:-deit_tiny_distilled_patch16_224:128,deit_small_distilled_patch16_224:128,deit_base_distilled_patch16_224:64}
+  precisions=${2:-bf16,tf32,fp32}
+  device=${DEVICE:-cuda:0}
+  steps=${STEPS:-20}
+  warmup=${WARMUP:-5}
+  extra_py=${EXTRA_PY:-}
+  extra_ts=${EXTRA_TS:-}
+  py=${PYTHON:-python3}
+fi
+deadline=$(( $(date +%s) + ${BUDGET:-660} ))
+left() { echo $(( deadline - $(date +%s) )); }
 out=${OUT:-device-check-out}
 mkdir -p "$out"
 work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+: >"$out/env.txt"
 if [[ $device == cuda* ]]; then
-  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$out/env.txt"
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee -a "$out/env.txt"
 fi
-"$py" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)' | tee -a "$out/env.txt"
+"$py" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)' | tee -a "$out/env.txt" \
+  || { echo "$py has no torch: set PYTHON"; exit 1; }
 
 if [[ -n ${BENCH:-} ]]; then
   bench=$BENCH
   env_ts=()
 else
+  tarball=artifacts/device-check/deit-tune-bench.tar.xz
+  [[ -f $tarball ]] || { echo "$tarball is missing: run deploy/gpu/prepare.sh where .NET is, and bring artifacts/device-check"; exit 1; }
   torch_lib=$("$py" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
-  tar xJf artifacts/device-check/deit-tune-bench.tar.xz -C "$work"
+  tar xJf "$tarball" -C "$work"
   bench="$work/deit-tune-bench/deit-tune-bench"
   # Does TorchSharp's native layer (built against libtorch 2.10) resolve every symbol against this libtorch?
   LD_LIBRARY_PATH="$torch_lib" ldd -r "$work/deit-tune-bench/libLibTorchSharp.so" 2>&1 | grep -E "undefined|not found" \
@@ -41,27 +70,40 @@ else
   env_ts=(DEIT_TUNE_LIBTORCH="$torch_lib" LD_LIBRARY_PATH="$torch_lib")
 fi
 
+# Runs a command under what is left of the budget (at most $1 seconds); says so when there is no time left.
+timed() {
+  local cap=$1; shift
+  local t; t=$(left)
+  (( t < 20 )) && { echo "skipped: budget spent"; return 124; }
+  timeout $(( t < cap ? t : cap )) "$@"
+}
+
 # Per precision, ours then PyTorch's, one sync per step in both (no phase timings: a sync between phases stops the
-# host from queueing ahead). The phase breakdown and TorchSharp's per-parameter AdamW run once, in the first precision.
+# host from queueing ahead). Then, budget allowing, ours once more in the first precision with phase timings and the
+# profile (tensors per step, one native call's host cost, each block op alone).
 IFS=, read -ra plist <<<"$precisions"
 for precision in "${plist[@]}"; do
-  echo "== TorchSharp $precision"
-  env "${env_ts[@]}" timeout 400 "$bench" --device "$device" --runs "$runs" --steps "$steps" --warmup "$warmup" \
-    --classes 1000 --optimizer flat --phase-timings false --precision "$precision" ${EXTRA_TS:-} \
-    >"$out/torchsharp-$precision.jsonl" 2>"$work/ts-$precision.log"
-  echo "exit $?"; tail -1 "$work/ts-$precision.log"
-  echo "== PyTorch $precision"
-  timeout 400 "$py" deploy/gpu/pytorch_train_step.py --device "${device}" --models "$runs" --steps "$steps" \
-    --warmup "$warmup" --precision "$precision" ${EXTRA_PY:-} >"$out/pytorch-$precision.jsonl" 2>"$out/pytorch-$precision.log"
+  echo "== TorchSharp $precision ($(left) s left)"
+  timed 300 env "${env_ts[@]}" "$bench" --device "$device" --runs "$runs" --steps "$steps" --warmup "$warmup" \
+    --classes 1000 --optimizer flat --phase-timings false --precision "$precision" $extra_ts \
+    >"$out/torchsharp-$precision.jsonl" 2>"$out/torchsharp-$precision.log"
+  echo "exit $?"; tail -1 "$out/torchsharp-$precision.log"
+  echo "== PyTorch $precision ($(left) s left)"
+  timed 300 "$py" deploy/gpu/pytorch_train_step.py --device "$device" --models "$runs" --steps "$steps" \
+    --warmup "$warmup" --precision "$precision" $extra_py >"$out/pytorch-$precision.jsonl" 2>"$out/pytorch-$precision.log"
   echo "exit $?"; tail -3 "$out/pytorch-$precision.log"
 done
-echo "== TorchSharp ${plist[0]} with phase timings"
-env "${env_ts[@]}" timeout 300 "$bench" --device "$device" --runs "$runs" --steps "$steps" --warmup "$warmup" \
-  --classes 1000 --optimizer flat --phase-timings true --precision "${plist[0]}" ${EXTRA_TS:-} \
-  >"$out/torchsharp-phases.jsonl" 2>"$work/ts-phases.log"
-echo "exit $?"; tail -1 "$work/ts-phases.log"
+if (( $(left) >= 90 )); then
+  echo "== TorchSharp ${plist[0]} with phase timings and the profile ($(left) s left)"
+  timed 240 env "${env_ts[@]}" "$bench" --device "$device" --runs "$runs" --steps "$steps" --warmup "$warmup" \
+    --classes 1000 --optimizer flat --phase-timings true --profile true --precision "${plist[0]}" $extra_ts \
+    >"$out/torchsharp-phases.jsonl" 2>"$out/torchsharp-phases.log"
+  echo "exit $?"; tail -1 "$out/torchsharp-phases.log"
+else
+  echo "== profiled run skipped: $(left) s left"
+fi
 
-python3 - "$out" "$precisions" <<'PY'
+"$py" - "$out" "$precisions" <<'PY'
 import json, sys, pathlib
 out, precisions = pathlib.Path(sys.argv[1]), sys.argv[2].split(",")
 def load(name):
@@ -79,4 +121,10 @@ for r in load("torchsharp-phases.jsonl"):
     x = r["result"]
     keys = ("ForwardSecondsMedian", "BackwardSecondsMedian", "OptimizerSecondsMedian")
     print(f"{x['Model']:34} {x['Precision']}: forward+loss / backward / AdamW ms = " + " / ".join(f"{x[k] * 1e3:.1f}" for k in keys))
+    p = x.get("Profile")
+    if p:
+        print(f"{'':34} tensors/step {p['TensorsPerStep']:.0f}, native call {p['NativeCallMicroseconds']:.1f} us, "
+              f"host estimate {p['HostOverheadMsEstimate']:.2f} ms, scope dispose {p['DisposeScopeMsMedian']:.2f} ms")
+        for o in p["BlockOps"]:
+            print(f"{'':34}   {o['Op']:36} x{o['PerStep']:<3} fwd {o['ForwardMs']:7.3f} ms  bwd {o['BackwardMs']:7.3f} ms")
 PY

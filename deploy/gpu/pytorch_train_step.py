@@ -9,6 +9,13 @@ with fp32 parameters and AdamW in every case, as timm's train.py --amp does.
 The model is timm's when timm is installed, else the DeiT defined below (timm's layout: pre-norm blocks, qkv with
 bias, exact GELU, LayerNorm eps 1e-6), so a host without timm (or this CPU, for a dry run) can still run it.
 Prints one JSON object per model on stdout.
+On a CPU with Debian's python3-torch 1.13: its fp32 matmuls go to the reference BLAS (about 2.4 GFLOP/s on one core
+here, OpenBLAS 33), so fp32 figures mean nothing unless OpenBLAS is put in front of it for this process only:
+  apt-get download libopenblas0-pthread && dpkg -x libopenblas0-pthread_*.deb /tmp/openblas
+  OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1 LD_LIBRARY_PATH=/tmp/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread \
+    /usr/bin/python3 deploy/gpu/pytorch_train_step.py --device cpu --builtin --models deit_tiny_distilled_patch16_224:64 \
+    --img-size 32 --patch 4 --classes 10 --threads 1 --precision fp32 --profile
+(bf16 matmuls go to oneDNN either way.)
 """
 import argparse
 import json
@@ -23,7 +30,7 @@ PRESETS = {  # name: (embed dim, depth, heads); patch 16, image 224 unless --img
     "deit_tiny_distilled_patch16_224": (192, 12, 3),
     "deit_small_distilled_patch16_224": (384, 12, 6),
     "deit_base_distilled_patch16_224": (768, 12, 12),
-    "deit_micro_distilled_patch4_28": (64, 4, 2),
+    "deit_micro_distilled_patch4_28": (96, 6, 3),  # ours; not a timm model, so always the builtin DeiT
 }
 
 
@@ -93,7 +100,7 @@ def create_model(name, num_classes, img_size, patch, builtin):
             model = timm.create_model(name, pretrained=False, num_classes=num_classes, img_size=img_size, patch_size=patch)
             model.set_distilled_training(True)
             return model, "timm"
-        except ImportError:
+        except (ImportError, RuntimeError):  # no timm, or a preset timm does not know (deit_micro_*)
             pass
     dim, depth, heads = PRESETS[name]
     return DistilledDeiT(dim, depth, heads, num_classes, img_size, patch), "builtin"
@@ -127,24 +134,39 @@ def bench(model_name, batch, args):
     low = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(args.precision)
     scaler = torch.cuda.amp.GradScaler() if args.precision == "fp16" else None
 
+    phases = []
+
     def step():
+        t0 = time.perf_counter()
         with torch.autocast(device.type, dtype=low, enabled=low is not None):
             cls, dist = model(x)
             base = torch.sum(-target * F.log_softmax(cls, dim=-1), dim=-1).mean()
             loss = 0.5 * base + 0.5 * F.cross_entropy(dist, teacher.argmax(dim=1))
+        if args.profile:
+            synchronize(device)
+        t1 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         if scaler is None:
             loss.backward()
-            opt.step()
         else:
             scaler.scale(loss).backward()
+        if args.profile:
+            synchronize(device)
+        t2 = time.perf_counter()
+        if scaler is None:
+            opt.step()
+        else:
             scaler.step(opt)
             scaler.update()
+        if args.profile:
+            synchronize(device)
+            phases.append((t1 - t0, t2 - t1, time.perf_counter() - t2))
         return loss
 
     for _ in range(args.warmup):
         step()
     synchronize(device)
+    phases.clear()
     times = []
     for _ in range(args.steps):
         t0 = time.perf_counter()
@@ -153,6 +175,7 @@ def bench(model_name, batch, args):
         times.append(time.perf_counter() - t0)
     times.sort()
     median = times[len(times) // 2]
+    profile = profile_figures(phases, device) if args.profile else None
     loss = float(step())
     return {
         "impl": "pytorch",
@@ -168,6 +191,28 @@ def bench(model_name, batch, args):
         "step_ms_min": times[0] * 1e3,
         "loss_finite": math.isfinite(loss),
         "max_memory_gib": torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None,
+        "profile": profile,
+    }
+
+
+def profile_figures(phases, device):
+    """Medians of the phases (as ours: forward+loss / backward / optimizer) and one small op's host cost."""
+    def median(values):
+        values = sorted(values)
+        return values[len(values) // 2]
+    a, b = torch.ones(1, device=device), torch.ones(1, device=device)
+    rounds = []
+    for _ in range(6):
+        t0 = time.perf_counter()
+        for _ in range(2000):
+            a.add(b)
+        synchronize(device)
+        rounds.append((time.perf_counter() - t0) / 2000 * 1e6)
+    return {
+        "forward_ms_median": median([p[0] for p in phases]) * 1e3,
+        "backward_ms_median": median([p[1] for p in phases]) * 1e3,
+        "optimizer_ms_median": median([p[2] for p in phases]) * 1e3,
+        "native_call_us": median(rounds[1:]),
     }
 
 
@@ -182,6 +227,7 @@ def main():
     ap.add_argument("--img-size", type=int, default=224)
     ap.add_argument("--patch", type=int, default=16)
     ap.add_argument("--threads", type=int, help="intra-op threads (CPU)")
+    ap.add_argument("--profile", action="store_true", help="time forward / backward / optimizer apart (a sync between them) and one small op")
     ap.add_argument("--builtin", action="store_true", help="use the DeiT defined here even when timm is installed")
     args = ap.parse_args()
     if args.threads:

@@ -33,6 +33,8 @@ public sealed record TrainStepBenchmarkOptions
     public OpenMpWaitPolicy OpenMpWaitPolicy { get; init; } = OpenMpWaitPolicy.Passive;
     /// <summary>null: the device's default (<see cref="PrecisionChoice.DefaultFor"/>).</summary>
     public Precision? Precision { get; init; }
+    /// <summary>Also report where a step's time goes (<see cref="TrainStepProfile"/>).</summary>
+    public bool Profile { get; init; }
 }
 
 public sealed record TrainStepBenchmarkResult(
@@ -59,7 +61,8 @@ public sealed record TrainStepBenchmarkResult(
     double RooflineFractionMin,
     double RooflineFractionMax,
     double RooflineFractionOfBests,
-    string Precision);
+    string Precision,
+    TrainStepProfile? Profile = null);
 
 /// <summary>Times full training steps (forward, hard-distillation loss, backward, AdamW) of a preset on synthetic
 /// images and random teacher logits, and compares the achieved model FLOP/s with the machine's matmul rate in the run's
@@ -111,12 +114,17 @@ public static class TrainStepBenchmark
         var stepSeconds = new List<double>();
         var phases = new List<(double Forward, double Backward, double Optimizer)>();
         var matmulRates = new List<double>();
+        var tensors = new List<(long Forward, long Backward, long Optimizer)>();
+        var disposeSeconds = new List<double>();
         for (var step = 0; step < options.Warmup + options.Steps; step++)
         {
             if (step == options.Warmup) matmulRates.Add(matmul.MeasureGflops());
             var clock = Stopwatch.StartNew();
-            double forward, backward;
-            using (NewDisposeScope())
+            double forward, backward, beforeDispose;
+            var created = new long[4];
+            created[0] = TrainStepProfiler.TensorsCreated();
+            var scope = NewDisposeScope();
+            try
             {
                 optimizer.zero_grad();
                 Tensor cls;
@@ -127,19 +135,19 @@ public static class TrainStepBenchmark
                 var value = loss.Compute(cls.to(float32), (dist ?? cls).to(float32), target, teacherLogits);
                 if (options.PhaseTimings) Synchronize(device);
                 forward = clock.Elapsed.TotalSeconds;
+                created[1] = TrainStepProfiler.TensorsCreated();
                 var finite = true;
                 if (scaler is null) value.backward();
-                else
-                {
-                    scaler.ScaleLoss(value).backward();
-                    finite = scaler.Unscale(module.parameters().Where(p => p.grad is not null).Select(p => p.grad!));
-                    scaler.Update(finite);
-                }
+                else finite = scaler.Backward(value, DynamicLossScaler.GradientsOf(optimizer, module));
                 if (options.PhaseTimings) Synchronize(device);
                 backward = clock.Elapsed.TotalSeconds - forward;
+                created[2] = TrainStepProfiler.TensorsCreated();
                 if (finite) optimizer.step();
                 Synchronize(device);
+                created[3] = TrainStepProfiler.TensorsCreated();
+                beforeDispose = clock.Elapsed.TotalSeconds;
             }
+            finally { scope.Dispose(); }
             var seconds = clock.Elapsed.TotalSeconds;
             if (step < options.Warmup)
             {
@@ -150,6 +158,8 @@ public static class TrainStepBenchmark
             // roofline measured right around it (mean of the samples before and after).
             stepSeconds.Add(seconds);
             phases.Add((forward, backward, seconds - forward - backward));
+            tensors.Add((created[1] - created[0], created[2] - created[1], created[3] - created[2]));
+            disposeSeconds.Add(seconds - beforeDispose);
             matmulRates.Add(matmul.MeasureGflops());
             progress?.Report($"step {stepSeconds.Count}/{options.Steps}: {seconds * 1000:F0} ms (forward+loss {forward * 1000:F0}, backward {backward * 1000:F0}, optimizer {(seconds - forward - backward) * 1000:F0}), {options.Batch / seconds:F1} images/s, matmul {matmulRates[^1]:F1} GFLOP/s");
         }
@@ -175,7 +185,28 @@ public static class TrainStepBenchmark
             RooflineFractionMin: fractions.Min(),
             RooflineFractionMax: fractions.Max(),
             RooflineFractionOfBests: achieved.Max() / matmulRates.Max(),
-            Precision: PrecisionChoice.Name(precision));
+            Precision: PrecisionChoice.Name(precision),
+            Profile: options.Profile ? Profile(options, model, computeType, device, tensors, disposeSeconds, progress) : null);
+    }
+
+    static TrainStepProfile Profile(TrainStepBenchmarkOptions options, IImageClassifier model, ScalarType? computeType, Device device,
+        List<(long Forward, long Backward, long Optimizer)> tensors, List<double> disposeSeconds, IProgress<string>? progress)
+    {
+        progress?.Report("profile: timing one small native call and the block's ops alone");
+        var perCall = TrainStepProfiler.NativeCallMicroseconds(device);
+        IReadOnlyList<OpTiming> ops = model.Module is VisionTransformer vit
+            ? TrainStepProfiler.BlockOps(vit.Config, options.Batch, vit.NumTokens, computeType, device)
+            : [];
+        var perStep = tensors.Average(t => (double)(t.Forward + t.Backward + t.Optimizer));
+        return new TrainStepProfile(
+            TensorsForward: tensors.Average(t => (double)t.Forward),
+            TensorsBackward: tensors.Average(t => (double)t.Backward),
+            TensorsOptimizer: tensors.Average(t => (double)t.Optimizer),
+            DisposeScopeMsMedian: Median(disposeSeconds) * 1e3,
+            NativeCallMicroseconds: perCall,
+            HostOverheadMsEstimate: perStep * perCall / 1e3,
+            BlockOps: ops,
+            BlockOpsMs: ops.Sum(o => o.StepMs));
     }
 
     /// <summary>CUDA work is asynchronous: wait for it before reading a host clock.</summary>
@@ -184,7 +215,7 @@ public static class TrainStepBenchmark
         if (device.type == DeviceType.CUDA) cuda.synchronize(device);
     }
 
-    static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
         var mid = sorted.Count / 2;

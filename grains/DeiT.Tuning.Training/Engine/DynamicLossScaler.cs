@@ -10,22 +10,26 @@ public sealed record LossScalerState(double Scale, int GrowthTracker);
 /// <summary>
 /// Dynamic loss scaling for fp16 with torch.cuda.amp.GradScaler's rules and defaults: the loss is multiplied by
 /// <see cref="Scale"/> (initially 2¹⁶) before backward; the gradients are divided by it afterwards; a step whose
-/// gradients hold an inf or NaN is skipped and the scale multiplied by 0.5; after 2000 consecutive good steps the scale
-/// is multiplied by 2. Works on <see cref="FlatAdamW"/>'s flat gradient buffers: one unscale and one finiteness check
-/// per parameter group (any other optimizer: one per parameter).
+/// gradients hold an inf or NaN is skipped and the scale multiplied by 0.5; after <see cref="GrowthInterval"/> (2000)
+/// consecutive good steps the scale is multiplied by 2. Works on <see cref="FlatAdamW"/>'s flat gradient buffers: one
+/// unscale and one finiteness check per parameter group (any other optimizer: one per parameter).
 /// </summary>
 public sealed class DynamicLossScaler
 {
     public const double InitialScale = 65536.0;
     public const double GrowthFactor = 2.0;
     public const double BackoffFactor = 0.5;
-    public const int GrowthInterval = 2000;
+    public const int DefaultGrowthInterval = 2000;
 
-    public DynamicLossScaler(LossScalerState? state = null)
+    public DynamicLossScaler(LossScalerState? state = null, int growthInterval = DefaultGrowthInterval)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(growthInterval);
         Scale = state?.Scale ?? InitialScale;
         GrowthTracker = state?.GrowthTracker ?? 0;
+        GrowthInterval = growthInterval;
     }
+
+    public int GrowthInterval { get; }
 
     public double Scale { get; private set; }
     /// <summary>Consecutive steps with finite gradients since the scale last changed.</summary>
@@ -38,6 +42,22 @@ public sealed class DynamicLossScaler
         Scale = state.Scale;
         GrowthTracker = state.GrowthTracker;
     }
+
+    /// <summary>One scaled backward: backward of loss × scale, the gradients unscaled in place, the scale updated.
+    /// False when a gradient held an inf or NaN: the caller must skip the optimizer step (and anything after it, EMA).</summary>
+    public bool Backward(Tensor loss, IEnumerable<Tensor> gradients)
+    {
+        using (var scope = NewDisposeScope()) ScaleLoss(loss).backward();
+        var finite = Unscale(gradients);
+        Update(finite);
+        return finite;
+    }
+
+    /// <summary>The gradients an optimizer reads: FlatAdamW's packed buffers (one unscale per group), else each
+    /// trained parameter's.</summary>
+    public static IEnumerable<Tensor> GradientsOf(torch.optim.Optimizer optimizer, nn.Module module) => optimizer is FlatAdamW flat
+        ? flat.AllFlatGradients
+        : module.parameters().Where(p => p.requires_grad && p.grad is not null).Select(p => p.grad!);
 
     /// <summary>The loss to call backward on.</summary>
     public Tensor ScaleLoss(Tensor loss) => loss * Scale;

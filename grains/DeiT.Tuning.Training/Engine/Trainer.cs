@@ -96,10 +96,7 @@ public sealed class Trainer
             loss.backward();
             return true;
         }
-        scaler.ScaleLoss(loss).backward();
-        var finite = scaler.Unscale(setup.Gradients);
-        scaler.Update(finite);
-        return finite;
+        return scaler.Backward(loss, setup.Gradients);
     }
 
     private sealed record EpochTraining(double MeanLoss, double ImagesPerSecond, bool Cancelled, (int Step, string Reason)? Diverged);

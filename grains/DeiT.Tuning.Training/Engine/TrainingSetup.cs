@@ -90,10 +90,8 @@ internal sealed class TrainingSetup : IDisposable
 
     public TrainingState State => new(Model.Module, Optimizer, Ema?.Model.Module, LossScaler);
 
-    /// <summary>The gradients the optimizer reads: FlatAdamW's packed buffers, else each trained parameter's.</summary>
-    public IEnumerable<Tensor> Gradients => Optimizer is FlatAdamW flat
-        ? flat.AllFlatGradients
-        : Model.Module.parameters().Where(p => p.requires_grad && p.grad is not null).Select(p => p.grad!);
+    /// <summary>The gradients the optimizer reads (<see cref="DynamicLossScaler.GradientsOf"/>).</summary>
+    public IEnumerable<Tensor> Gradients => DynamicLossScaler.GradientsOf(Optimizer, Model.Module);
 
     public static TrainingSetup Create(TrainingJob job, TrainingRunOptions options)
     {

@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 
 namespace DeiT.Tuning.Training.Layers;
 
-/// <summary>Multi-head self-attention (timm's Attention): one qkv projection with bias, the fused
-/// scaled-dot-product kernel, and an output projection.</summary>
+/// <summary>Multi-head self-attention (timm's Attention): one qkv projection with bias, scaled-dot-product attention
+/// (the fused kernel, see <see cref="Autocast.ScaledDotProductAttention"/>), and an output projection.</summary>
 public sealed class Attention : nn.Module<Tensor, Tensor>
 {
     readonly Linear qkv;
@@ -27,7 +27,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
         // [B, N, 3C] viewed as [B, N, 3, H, hd] → [3, B, H, N, hd]: a strided view, no copy; SDPA reads it as is.
         var parts = Autocast.Linear(qkv, x).view(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4).unbind(0);
-        var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
+        var attended = Autocast.ScaledDotProductAttention(parts[0], parts[1], parts[2]);
         return Autocast.Linear(proj, attended.transpose(1, 2).reshape(b, n, c));
     }
 

@@ -42,6 +42,18 @@ public static class Autocast
             strides: [stride, stride]);
     }
 
+    /// <summary>Attention over [B, H, N, hd] heads: libtorch's fused scaled-dot-product kernel, except in a low type
+    /// on a CPU, where that kernel's backward is 4–6× slower than in fp32 (libtorch 2.10, AVX-512 BF16: measured by
+    /// <c>bench train-step --profile</c>); there the explicit product runs instead: q·kᵀ and the product with v in the
+    /// low type (oneDNN's fast bf16 matmuls), the softmax in fp32 as autocast's fp32 list has it on CUDA.</summary>
+    public static Tensor ScaledDotProductAttention(Tensor q, Tensor k, Tensor v)
+    {
+        if (_computeType is null || q.device.type != DeviceType.CPU)
+            return nn.functional.scaled_dot_product_attention(q, k, v);
+        var scores = matmul(q, k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(q.shape[^1]));
+        return matmul(scores.softmax(-1, ScalarType.Float32).to(q.dtype), v);
+    }
+
     static Tensor Cast(Tensor tensor, ScalarType type) => tensor.dtype == type ? tensor : tensor.to(type);
 
     public readonly struct Scope(ScalarType? previous) : IDisposable

@@ -30,8 +30,8 @@ public sealed class Block : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        x = x + drop_path.forward(attn.forward(norm1.forward(x)));
-        return x + drop_path.forward(mlp.forward(norm2.forward(x)));
+        x = drop_path.AddTo(x, attn.forward(norm1.forward(x)));
+        return drop_path.AddTo(x, mlp.forward(norm2.forward(x)));
     }
 
     public static int HiddenDim(int dim, double mlpRatio) => (int)(dim * mlpRatio);

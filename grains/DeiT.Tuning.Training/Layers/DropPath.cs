@@ -17,14 +17,19 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
 
     public double Rate { get; }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Rate == 0 || !training ? x : x * Mask(x);
+
+    /// <summary>residual + forward(branch) as one fused multiply-add in training (no masked temporary of the
+    /// branch; the same draw from the generator as <see cref="forward"/>).</summary>
+    public Tensor AddTo(Tensor residual, Tensor branch) =>
+        Rate == 0 || !training ? residual + branch : residual.addcmul(branch, Mask(branch).to(residual.dtype), 1);
+
+    Tensor Mask(Tensor x)
     {
-        if (Rate == 0 || !training) return x;
         var keep = 1.0 - Rate;
         var shape = new long[x.dim()];
         Array.Fill(shape, 1L);
         shape[0] = x.shape[0];
-        var mask = empty(shape, x.dtype, x.device).bernoulli_(keep).div_(keep);
-        return x * mask;
+        return empty(shape, x.dtype, x.device).bernoulli_(keep).div_(keep);
     }
 }

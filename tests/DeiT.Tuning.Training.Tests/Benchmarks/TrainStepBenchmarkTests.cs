@@ -29,6 +29,28 @@ public sealed class TrainStepBenchmarkTests
     }
 
     [Fact]
+    public void Profile_counts_each_phases_tensors_and_times_every_block_op_in_the_runs_precision()
+    {
+        var options = new TrainStepBenchmarkOptions
+        {
+            Model = "deit_micro_distilled_patch4_28", Batch = 2, Steps = 2, Warmup = 1, Threads = 1, MatmulSize = 64, InChannels = 1,
+            Precision = DeiT.Tuning.Training.Engine.Precision.Bf16, Profile = true,
+        };
+        var p = TrainStepBenchmark.Run(options).Profile!;
+        Assert.True(p.TensorsForward > 50, $"{p.TensorsForward} tensors in a 6-block forward");
+        Assert.True(p.TensorsOptimizer is > 0 and < 10, $"FlatAdamW is a few flat ops, not one per parameter: {p.TensorsOptimizer}");
+        Assert.Equal(p.TensorsPerStep * p.NativeCallMicroseconds / 1e3, p.HostOverheadMsEstimate, 9);
+        Assert.True(p.NativeCallMicroseconds > 0 && p.DisposeScopeMsMedian >= 0);
+        Assert.Equal(["layernorm", "qkv linear", "attention (q·kᵀ, fp32 softmax, ·v)", "proj linear", "fc1 linear", "gelu", "fc2 linear"],
+            p.BlockOps.Select(o => o.Op));
+        Assert.Equal([12, 6, 6, 6, 6, 6, 6], p.BlockOps.Select(o => o.PerStep));
+        // LayerNorm and the linears fed by it see the fp32 residual stream; the rest runs on bf16 activations.
+        Assert.Equal(["Float32", "Float32", "BFloat16", "BFloat16", "Float32", "BFloat16", "BFloat16"], p.BlockOps.Select(o => o.InputType));
+        Assert.All(p.BlockOps, o => Assert.True(o.ForwardMs > 0, o.Op));
+        Assert.Equal(p.BlockOps.Sum(o => o.PerStep * (o.ForwardMs + o.BackwardMs)), p.BlockOpsMs, 9);
+    }
+
+    [Fact]
     public void WaitPolicyCannotChangeOnceLibtorchIsLoaded()
     {
         using var loaded = torch.ones(1);

@@ -43,6 +43,30 @@ public sealed class DropPathTests(ParityFixture fixture) : IClassFixture<ParityF
         Assert.InRange(dropped, 90, 166);   // Binomial(256, 0.5): mean 128, sd 8
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void Adding_to_the_residual_keeps_or_drops_each_samples_whole_branch_scaled_by_one_over_keep(ScalarType branchType)
+    {
+        const double rate = 0.3;
+        using var dropPath = new DropPath(rate);
+        dropPath.train();
+        using var scope = NewDisposeScope();
+        var residual = arange(64 * 5 * 4, dtype: float32).mul_(0.37).sin_().reshape(64, 5, 4);
+        var branch = arange(64 * 5 * 4, dtype: float32).mul_(0.11).cos_().add_(2).reshape(64, 5, 4).to(branchType);
+        var fused = dropPath.AddTo(residual, branch);   // tests share the global generator: judge each sample, not a draw
+
+        Assert.Equal(float32, fused.dtype);
+        var added = (fused - residual).reshape(64, -1);
+        var scaled = (branch.to(float32) / (1 - rate)).reshape(64, -1);
+        var dropped = added.abs().max(1).values.eq(0);
+        // bf16 rounds 1/keep to 8 bits; fp32 agrees to rounding.
+        var tolerance = branchType == ScalarType.Float32 ? 1e-6 : 4e-3;
+        var kept = (added - scaled).abs().div(scaled.abs()).max(1).values.le(tolerance);
+        Assert.True(dropped.logical_xor(kept).all().item<bool>(), "every sample's branch is either dropped or kept whole, scaled by 1/keep");
+        Assert.InRange(dropped.sum().item<long>(), 1, 63);
+    }
+
     [Fact]
     public void EvaluationIsIdentity()
     {

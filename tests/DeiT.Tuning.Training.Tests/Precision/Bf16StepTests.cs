@@ -3,6 +3,7 @@ using DeiT.Tuning.Training.Losses;
 using DeiT.Tuning.Training.Engine;
 using DeiT.Tuning.Training.Tests.Support;
 using TorchSharp;
+using TorchSharp.PyBridge;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -14,13 +15,18 @@ namespace DeiT.Tuning.Training.Tests.Precision;
 /// u = 2⁻⁹ ≈ 0.2 % relative; a step chains about ten matmuls forward and twenty backward, so the logits and gradients
 /// drift by a few u (measured: logits 1.9 u, gradients 0.8–4.3 u): they must agree with fp32 within 5 u = 1 % (logits,
 /// loss) and 10 u = 2 % (each gradient, max norm relative to its largest element), and must NOT agree to 1e-4, which
-/// would mean the matmuls ran in fp32.
+/// would mean the matmuls ran in fp32. Fixtures/bf16/step.safetensors holds the same step under PyTorch 1.13's
+/// torch.autocast("cpu", bfloat16) (make_fixture.py beside it; measured: ours vs it ≤ 5.2 u per gradient, both drift
+/// ≤ 4.4 u from fp32): ours must match it within 10 u and drift from fp32 no more than twice as far as it does, plus 5 u.
 /// </summary>
 public sealed class Bf16StepTests(ITestOutputHelper output, ParityFixture fixture) : IClassFixture<ParityFixture>
 {
     const double LogitTolerance = 1e-2;
     const double GradientTolerance = 2e-2;
     const double Fp32Agreement = 1e-4;
+    const double BfloatUnit = 1.0 / 512;
+
+    static string TorchStepPath => Path.Combine(ParityFixture.RepositoryRoot(), "tests", "DeiT.Tuning.Training.Tests", "Fixtures", "bf16", "step.safetensors");
 
     [Fact]
     public void Bf16_step_matches_fp32_within_bf16_rounding()
@@ -44,6 +50,34 @@ public sealed class Bf16StepTests(ITestOutputHelper output, ParityFixture fixtur
             worst = Math.Max(worst, error);
         }
         Assert.True(worst > Fp32Agreement, $"bf16 gradients agree with fp32 to {worst:E3}: the matmuls did not run in bf16");
+    }
+
+    [Fact]
+    public void Bf16_step_matches_torch_autocast_bf16_as_closely_as_torch_matches_itself_in_fp32()
+    {
+        var torchStep = Safetensors.LoadStateDict(TorchStepPath);
+        var ours = Step(ScalarType.BFloat16);
+
+        var lossVsTorch = Math.Abs(ours.Loss - torchStep["bf16.loss"].item<float>()) / Math.Abs(torchStep["fp32.loss"].item<float>());
+        var clsVsTorch = TensorAssert.RelativeError(ours.Cls, torchStep["bf16.cls"]);
+        var clsTorchVsFp32 = TensorAssert.RelativeError(torchStep["bf16.cls"], torchStep["fp32.cls"]);
+        output.WriteLine($"loss vs torch bf16 {lossVsTorch:E3}; cls logits vs torch bf16 {clsVsTorch:E3} (torch bf16 vs fp32 {clsTorchVsFp32:E3})");
+        Assert.True(lossVsTorch <= LogitTolerance, $"loss vs torch autocast bf16: relative error {lossVsTorch:E3}");
+        Assert.True(clsVsTorch <= LogitTolerance, $"cls logits vs torch autocast bf16: relative error {clsVsTorch:E3}");
+
+        foreach (var (name, gradient) in ours.Gradients)
+        {
+            var torchBf16 = torchStep[$"bf16.grad.{name}"];
+            var fp32 = torchStep[$"fp32.grad.{name}"];
+            var vsTorch = TensorAssert.RelativeError(gradient, torchBf16);
+            var oursVsFp32 = TensorAssert.RelativeError(gradient, fp32);
+            var torchVsFp32 = TensorAssert.RelativeError(torchBf16, fp32);
+            output.WriteLine($"{name}: vs torch bf16 {vsTorch:E3}; vs fp32 ours {oursVsFp32:E3}, torch {torchVsFp32:E3}");
+            Assert.True(vsTorch <= GradientTolerance, $"gradient of {name} vs torch autocast bf16: relative error {vsTorch:E3}");
+            // Two independent bf16 roundings of one fp32 step: ours may not drift from fp32 much more than torch's does.
+            Assert.True(oursVsFp32 <= 2 * torchVsFp32 + 5 * BfloatUnit,
+                $"gradient of {name}: ours drifts {oursVsFp32:E3} from fp32, torch autocast only {torchVsFp32:E3}");
+        }
     }
 
     [Fact]

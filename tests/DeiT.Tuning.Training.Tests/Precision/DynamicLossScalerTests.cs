@@ -1,4 +1,6 @@
 using DeiT.Tuning.Training.Engine;
+using DeiT.Tuning.Training.Layers;
+using DeiT.Tuning.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -66,5 +68,41 @@ public sealed class DynamicLossScalerTests
         var restored = new DynamicLossScaler(scaler.State);
         Assert.Equal(scaler.State, restored.State);
         Assert.Equal(new LossScalerState(32768.0, 1), restored.State);
+    }
+
+    [Fact]
+    public void Fp16_steps_whose_scaled_gradients_overflow_are_skipped_until_the_scale_fits_and_good_steps_grow_it()
+    {
+        var model = ModelZoo.Create("deit_micro_distilled_patch4_28", new ModelOptions { NumClasses = 10, InChannels = 1 });
+        using var optimizer = DeitOptimizer.Create(model, 1e-3, 0.05);
+        // 2²⁴ times the loss makes the fp16 backward overflow (fp16's largest value is 65504): the injected inf.
+        var scaler = new DynamicLossScaler(new LossScalerState(Math.Pow(2, 24), 0), growthInterval: 1);
+        var images = arange(4 * 28 * 28, dtype: float32).mul_(0.37).sin_().reshape(4, 1, 28, 28);
+        bool Step()
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            Tensor output;
+            using (Autocast.Enter(ScalarType.Float16)) output = model.ForwardEval(images);
+            var finite = scaler.Backward(output.to(float32).pow(2).mean(), optimizer.AllFlatGradients);
+            if (finite) optimizer.step();
+            return finite;
+        }
+        var initial = optimizer.FlatParameters(0).clone();
+
+        var skipped = 0;
+        while (!Step())
+        {
+            skipped++;
+            Assert.Equal(Math.Pow(2, 24 - skipped), scaler.Scale);
+            Assert.Equal(0, scaler.GrowthTracker);
+            Assert.True(optimizer.FlatParameters(0).eq(initial).all().item<bool>(), "a step with inf/NaN gradients changed the weights");
+        }
+        Assert.InRange(skipped, 1, 23);
+        Assert.False(optimizer.FlatParameters(0).eq(initial).all().item<bool>(), "the first finite step did not update the weights");
+        Assert.True(optimizer.AllFlatGradients.All(g => g.isfinite().all().item<bool>()));
+        // With a growth interval of one step, that good step already doubles the scale and restarts the count.
+        Assert.Equal(Math.Pow(2, 24 - skipped + 1), scaler.Scale);
+        Assert.Equal(0, scaler.GrowthTracker);
     }
 }

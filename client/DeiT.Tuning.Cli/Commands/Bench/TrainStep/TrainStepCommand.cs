@@ -34,10 +34,14 @@ public static class TrainStepCommand
             DefaultValueFactory = _ => OpenMpWaitPolicy.Passive,
         };
 
+        var profile = new Option<bool>("--profile")
+        {
+            Description = "Also report where a step's time goes: tensors created per phase, dispose-scope time, one native call's host cost, and each block op timed alone",
+        };
         var precision = PrecisionOption.Create();
         var command = new Command("train-step", "Time forward + hard-distillation loss + backward + AdamW on synthetic inputs")
         {
-            model, batch, steps, warmup, threads, device, optimizer, classes, dropPath, ompWait, precision,
+            model, batch, steps, warmup, threads, device, optimizer, classes, dropPath, ompWait, precision, profile,
         };
         command.SetAction(parse =>
         {
@@ -54,6 +58,7 @@ public static class TrainStepCommand
                 Device = parse.GetValue(device)!,
                 PerParameterOptimizer = parse.GetValue(optimizer) == "per-parameter",
                 Precision = PrecisionOption.Read(parse, precision),
+                Profile = parse.GetValue(profile),
             };
             try { TorchRuntime.Parse(options.Device); }
             catch (ArgumentException e) { throw new CliException($"--device: {e.Message}"); }
@@ -89,5 +94,22 @@ public static class TrainStepCommand
         table.AddRow("roofline fraction (median; min–max)", $"{r.RooflineFraction:F3}; {r.RooflineFractionMin:F3}–{r.RooflineFractionMax:F3}");
         table.AddRow("best step ÷ best matmul", $"{r.RooflineFractionOfBests:F3}");
         AnsiConsole.Write(table);
+        if (r.Profile is { } p) PrintProfile(r, p);
+    }
+
+    static void PrintProfile(TrainStepBenchmarkResult r, TrainStepProfile p)
+    {
+        var host = new Table().AddColumns("host side of one step", "value");
+        host.AddRow("tensors created: forward+loss / backward / optimizer", $"{p.TensorsForward:F0} / {p.TensorsBackward:F0} / {p.TensorsOptimizer:F0}");
+        host.AddRow("one small native call (create + dispose)", $"{p.NativeCallMicroseconds:F1} µs");
+        host.AddRow("host overhead estimate (tensors × call)", $"{p.HostOverheadMsEstimate:F2} ms of {r.StepSecondsMedian * 1000:F0} ms");
+        host.AddRow("disposing the step's scope (median)", $"{p.DisposeScopeMsMedian:F2} ms");
+        AnsiConsole.Write(host);
+        if (p.BlockOps.Count == 0) return;
+        var ops = new Table().AddColumns("block op (timed alone)", "input", "× per step", "forward ms", "backward ms", "backward ÷ forward", "ms per step");
+        foreach (var o in p.BlockOps)
+            ops.AddRow(o.Op, o.InputType, $"{o.PerStep}", $"{o.ForwardMs:F2}", $"{o.BackwardMs:F2}", $"{o.BackwardMs / o.ForwardMs:F1}", $"{o.StepMs:F0}");
+        ops.AddRow("sum of block ops", "", "", "", "", "", $"{p.BlockOpsMs:F0} of {r.StepSecondsMedian * 1000:F0}");
+        AnsiConsole.Write(ops);
     }
 }
