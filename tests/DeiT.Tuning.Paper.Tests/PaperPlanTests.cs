@@ -30,7 +30,7 @@ public class PaperPlanTests
         var plan = Quick();
         Assert.Equal("fashion-mnist", plan.Data.Dataset);
         Assert.All(plan.Trials, t => Assert.Contains(t.Model, new[] { "deit_micro_patch4_28", "deit_micro_distilled_patch4_28", "convnet_tiny" }));
-        Assert.True(plan.Data.TrainLimit <= 2000);
+        Assert.True(plan.Data.TrainLimit <= 3000);
         var full = PaperPlanner.Create(new PaperPlanOptions("p", PaperBudget.Full));
         Assert.Equal(300, full.Sizes.Epochs);
         Assert.Equal("deit_base_patch16_224", full.Sizes.StudentModel);

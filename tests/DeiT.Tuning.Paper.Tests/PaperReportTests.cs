@@ -19,7 +19,7 @@ public class PaperReportTests
         var noMixup = report.Row(PaperTable.Ablation, "no-mixup");
         Assert.Equal(-3.0, noMixup.Delta!.Value, 9);
         Assert.Equal(0.0, noMixup.DeltaStd!.Value, 9);
-        Assert.Equal(3, noMixup.Epochs);
+        Assert.Equal(Plan.Sizes.Epochs, noMixup.Epochs);
         Assert.Equal(2, noMixup.Seeds);
         Assert.Empty(noMixup.Missing);
     }
@@ -88,8 +88,8 @@ public class PaperReportTests
     public void Markdown_puts_paper_and_here_side_by_side()
     {
         var markdown = ReportMarkdown.Write(PaperReport.Build(Plan, RecordedStudy.Completed(Plan)));
-        Assert.Contains("| no-mixup | mixup | none | — | — | 77.50 ± 0.71 | 2 | 3 | paper: −3.10; here: −3.00 ± 0.00 |", markdown);
-        Assert.Contains("| full | — | none | — | — | 80.50 ± 0.71 | 2 | 3 | baseline |", markdown);
+        Assert.Contains("| no-mixup | mixup | none | — | — | 77.50 ± 0.71 | 2 | 4 | paper: −3.10; here: −3.00 ± 0.00 |", markdown);
+        Assert.Contains("| full | — | none | — | — | 80.50 ± 0.71 | 2 | 4 | baseline |", markdown);
         Assert.Contains("## Findings", markdown);
     }
 

@@ -26,19 +26,19 @@ public sealed record BudgetSizes(
     int WarmupEpochs)
 {
     /// <summary>
-    /// quick: sized from runs on this 2-core machine with other work beside it (CLI `train`, Fashion-MNIST): a full-recipe
-    /// deit_micro trial of 3 epochs on 2,000 images (500 validated, 1,000 tested per epoch) took 69 s, the same with hard
-    /// distillation from convnet_tiny 103 s (teacher forward and the per-head evaluation), the convnet_tiny teacher 27 s
-    /// for 4 epochs, a disagreement evaluation 15 s. At 1,500 training images and batch 32 (more steps for the same
-    /// time) a trial takes ≈ 55 s, distilled ≈ 80 s: the 36 trainings and 6 evaluations ≈ 37 minutes. standard: all of
-    /// Fashion-MNIST for one GPU. full: the paper's DeiT-B at 224 on an ImageFolder dataset for 300 epochs.
+    /// quick: sized from a whole quick study on this 2-core machine (2 trials at once, one core each): at 1,500 training
+    /// images and 3 epochs a trial took 28–39 s when the machine was otherwise idle (about 12 s of it worker start,
+    /// dataset load, validation and the test predictions) and the 36 trainings 31 minutes under a load of 20, but the
+    /// students barely left chance (full recipe 24.8 % test top-1). 3,000 images and 4 epochs (5 for the teachers) train
+    /// 2.7× as many images per trial for ≈ 20 minutes idle. standard: all of Fashion-MNIST for one GPU. full: the
+    /// paper's DeiT-B at 224 on an ImageFolder dataset for 300 epochs.
     /// BaseLr/WarmupEpochs: short runs at small batches need a larger per-512 rate than the paper's 5e-4. EMA decay is
     /// per budget so the average spans a fraction of the run (the paper's 0.99996 has a half-life of ~17k steps).
     /// </summary>
     public static BudgetSizes For(PaperBudget budget) => budget switch
     {
-        PaperBudget.Quick => new(budget, "fashion-mnist", 1500, 500, 1000, "deit_micro_patch4_28", "deit_micro_distilled_patch4_28",
-            "convnet_tiny", "deit_micro_patch4_28", Epochs: 3, TeacherEpochs: 4, BatchSize: 32, Seeds: 2, SearchTrials: 5,
+        PaperBudget.Quick => new(budget, "fashion-mnist", 3000, 500, 1000, "deit_micro_patch4_28", "deit_micro_distilled_patch4_28",
+            "convnet_tiny", "deit_micro_patch4_28", Epochs: 4, TeacherEpochs: 5, BatchSize: 32, Seeds: 2, SearchTrials: 5,
             RepeatedAugmentation: 3, EmaDecay: 0.99, BaseLr: 5e-3, WarmupEpochs: 1),
         PaperBudget.Standard => new(budget, "fashion-mnist", null, null, null, "deit_micro_patch4_28", "deit_micro_distilled_patch4_28",
             "convnet_small", "deit_micro_patch4_28", Epochs: 30, TeacherEpochs: 30, BatchSize: 128, Seeds: 3, SearchTrials: 16,
