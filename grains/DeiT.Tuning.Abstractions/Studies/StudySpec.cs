@@ -55,6 +55,9 @@ public sealed record TrialRunnerSpec
     /// <summary>fp32, tf32, bf16 or fp16 for every trial (a space parameter "precision" overrides it); null: the
     /// device's default (bf16 on GPUs that support it, fp32 on CPUs).</summary>
     [Id(10)] public string? Precision { get; init; }
+    /// <summary>Bytes one attempt's process may write into (heap and anonymous memory); past it allocations fail and the
+    /// trial fails "out of memory: limit …". Null: the silo's MaxTrialMemory, if any.</summary>
+    [Id(16)] public long? MaxTrialMemory { get; init; }
 }
 
 /// <summary>The dataset a DeiT trial trains on; Root is relative to the silo's DataRoot unless absolute.</summary>

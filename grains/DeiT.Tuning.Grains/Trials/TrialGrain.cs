@@ -69,6 +69,7 @@ public sealed class TrialGrain(
             Journal = new EpochJournal(checkpoints),
             Stop = _stop.Token,
             WallClockLimit = assignment.Runner.TrialTimeout,
+            MemoryLimit = new[] { assignment.Runner.MaxTrialMemory, options.Value.MaxTrialMemory }.Where(l => l is not null).Min(),
             Fault = options.Value.WorkerFaults.GetValueOrDefault(assignment.TrialKey),
         };
         var token = _cancel.Token;
