@@ -182,6 +182,22 @@ public sealed class StudyStorageTests(CountingStorageCluster fixture) : IClassFi
         Assert.Equal(Serialized((await study.GetSnapshot())!), Serialized(snapshot));
     }
 
+    [Fact]
+    public async Task Deleting_a_study_clears_its_header_and_every_trial_entry()
+    {
+        var study = await StudyWith("storage-deleted", trials: 3);
+        await study.Stop();
+
+        await study.Delete();
+
+        foreach (var name in new[] { "study", StudyTrialStore.EntryName(0), StudyTrialStore.EntryName(1), StudyTrialStore.EntryName(2) })
+        {
+            var state = new GrainState<object>();
+            await fixture.Storage.Inner.ReadStateAsync(name, study.GetGrainId(), state);
+            Assert.False(state.RecordExists, $"'{name}' is still stored");
+        }
+    }
+
     private async Task<T> Read<T>(IStudyGrain study, string name)
     {
         var state = new GrainState<T>();

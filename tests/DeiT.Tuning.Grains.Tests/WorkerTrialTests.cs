@@ -29,6 +29,26 @@ public sealed class WorkerTrialTests(TwoSiloCluster fixture) : IClassFixture<Two
         }
     }
 
+    [Fact]
+    public async Task A_worker_over_its_memory_limit_fails_out_of_memory_while_a_trial_beside_it_completes()
+    {
+        var limited = fixture.Client.GetGrain<IStudyGrain>("memory-limited");
+        var free = fixture.Client.GetGrain<IStudyGrain>("memory-free");
+        var spec = TinyDeitStudies.Spec("memory-limited", trials: 1);
+        await limited.Create(spec with { Runner = spec.Runner with { MaxTrialMemory = 400L << 20 } });
+        await free.Create(TinyDeitStudies.Spec("memory-free", trials: 1));
+        await Task.WhenAll(limited.Run(), free.Run());
+
+        var failed = (await StudyWaiting.UntilSettled(limited, TimeSpan.FromMinutes(5))).Trials.Single();
+        var completed = (await StudyWaiting.UntilSettled(free, TimeSpan.FromMinutes(5))).Trials.Single();
+
+        Assert.Equal(TrialStatus.Failed, failed.Status);
+        Assert.StartsWith("out of memory: limit 400 MB (", failed.Reason);
+        Assert.Contains("allocate", failed.Reason); // libtorch's or the runtime's own words, on one line
+        Assert.DoesNotContain('\n', failed.Reason!);
+        Assert.Equal(TrialStatus.Completed, completed.Status);
+    }
+
     private static IEnumerable<double> Values(TrialRecord trial) =>
         trial.Epochs.SelectMany(e => new[] { e.Top1, e.Top5, e.Loss, e.TrainLoss });
 }

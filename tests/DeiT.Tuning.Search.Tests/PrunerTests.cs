@@ -83,6 +83,23 @@ public class PrunerTests
         }
     }
 
+    [Theory]
+    [InlineData("asha:min_resource=1,reduction_factor=2")]
+    [InlineData("hyperband:min_resource=1,max_resource=9,reduction_factor=3")]
+    public void A_pruner_restored_trial_by_trial_equals_the_one_it_was_saved_from(string spec)
+    {
+        var pruner = (ITrialStatePruner)PrunerFactory.Create(spec);
+        var study = new List<FrozenTrial>();
+        for (var n = 0; n < 8; n++) Drive(pruner, study, n, StudyDirection.Maximize, Enumerable.Range(1, 9).Select(s => 0.1 * (n % 3) + 0.01 * s).ToArray());
+
+        var restored = (ITrialStatePruner)PrunerFactory.Create(spec);
+        for (var n = 0; n < 8; n++)
+            if (pruner.SaveTrialState(n) is { } part) restored.LoadTrialState(n, part);
+
+        Assert.Equal(pruner.SaveState(), restored.SaveState());
+        Assert.Null(pruner.SaveTrialState(99));
+    }
+
     [Fact]
     public void Hyperband_bracket_sizes_follow_the_allocation_budgets()
     {

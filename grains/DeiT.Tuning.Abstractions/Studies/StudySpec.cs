@@ -63,6 +63,9 @@ public sealed record TrialRunnerSpec
     [Id(10)] public string? Precision { get; init; }
     /// <summary>Teacher weights relative to the silos' CheckpointRoot (a teacher the study trained): set per trial.</summary>
     [Id(11)] public string? TeacherCheckpoint { get; init; }
+    /// <summary>Bytes one attempt's process may write into (heap and anonymous memory); past it allocations fail and the
+    /// trial fails "out of memory: limit …". Null: the silo's MaxTrialMemory, if any.</summary>
+    [Id(16)] public long? MaxTrialMemory { get; init; }
 }
 
 /// <summary>The dataset a DeiT trial trains on; Root is relative to the silo's DataRoot unless absolute.</summary>

@@ -25,6 +25,8 @@ public sealed class TuningSiloOptions
     /// tests only: in-process trials share libtorch's global generator, and a native crash takes the silo down.
     /// </summary>
     public bool InProcessTrials { get; set; }
+    /// <summary>Memory cap of every trial process this silo starts (bytes; a study's own limit may only be lower).</summary>
+    public long? MaxTrialMemory { get; set; }
     /// <summary>Test hook: trial key ("study/number") → a crash its worker performs on purpose.</summary>
     public IReadOnlyDictionary<string, Worker.Protocol.WorkerFault> WorkerFaults { get; set; } = new Dictionary<string, Worker.Protocol.WorkerFault>();
 }

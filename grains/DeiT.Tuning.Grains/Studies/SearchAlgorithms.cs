@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Search;
@@ -25,7 +26,18 @@ public static class SearchAlgorithms
     public static Dictionary<string, ParamValue> ToValues(IReadOnlyDictionary<string, ParamSetting> settings) =>
         settings.ToDictionary(p => p.Key, p => new ParamValue(p.Value.Number, p.Value.Choice));
 
-    public static FrozenTrial Freeze(TrialRecord record, string metric) => new(
+    // Records are immutable: a study asking the sampler or pruner about all its trials converts only the ones that changed.
+    private static readonly ConditionalWeakTable<TrialRecord, Tuple<string, FrozenTrial>> Frozen = new();
+
+    public static FrozenTrial Freeze(TrialRecord record, string metric)
+    {
+        if (Frozen.TryGetValue(record, out var cached) && cached.Item1 == metric) return cached.Item2;
+        var frozen = FreezeNow(record, metric);
+        Frozen.AddOrUpdate(record, Tuple.Create(metric, frozen));
+        return frozen;
+    }
+
+    private static FrozenTrial FreezeNow(TrialRecord record, string metric) => new(
         record.Number,
         record.Status switch
         {

@@ -13,6 +13,7 @@ public static class StudySpecValidation
         if (spec.TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"time budget must be positive (got {t})");
         if (spec.HeartbeatTimeout <= TimeSpan.Zero) throw new ArgumentException("heartbeat timeout must be positive");
         if (spec.Runner.TrialTimeout is { } limit && limit <= TimeSpan.Zero) throw new ArgumentException($"trial timeout must be positive (got {limit})");
+        if (spec.Runner.MaxTrialMemory is { } memory && memory <= 0) throw new ArgumentException($"max trial memory must be a positive number of bytes (got {memory})");
         _ = new Abstractions.Trials.EpochMetrics().Metric(spec.Metric); // throws naming the metric
         for (var i = 0; i < spec.Enqueued.Count; i++)
         {

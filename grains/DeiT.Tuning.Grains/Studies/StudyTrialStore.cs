@@ -30,7 +30,7 @@ public sealed class StudyTrialStore(IGrainStorage storage, GrainId study)
     public IEnumerable<DeviceLease> ReleasedLeases => _entries.SelectMany(e => e.State!.ReleasedLeases);
 
     /// <summary>
-    /// Reads every trial of the study whose header is <paramref name="study"/> into it (splitting a study stored as
+    /// Reads every trial of the study whose header is <paramref name="header"/> into it (splitting a study stored as
     /// one blob into entries, and loading the pruner's per-trial state); true when the header must be written again.
     /// </summary>
     public async Task<bool> Load(StudyGrainState header, IPruner pruner)

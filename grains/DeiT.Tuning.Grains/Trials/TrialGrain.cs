@@ -70,6 +70,7 @@ public sealed class TrialGrain(
             CheckpointRoot = options.Value.CheckpointRoot,
             Stop = _stop.Token,
             WallClockLimit = assignment.Runner.TrialTimeout,
+            MemoryLimit = new[] { assignment.Runner.MaxTrialMemory, options.Value.MaxTrialMemory }.Where(l => l is not null).Min(),
             Fault = options.Value.WorkerFaults.GetValueOrDefault(assignment.TrialKey),
         };
         var token = _cancel.Token;

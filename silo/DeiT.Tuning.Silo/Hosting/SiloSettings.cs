@@ -22,7 +22,7 @@ public sealed record SiloSettings
         "ClusterId", "ServiceId", "Clustering", "ClusteringConnectionString", "Storage", "StorageConnectionString",
         "Devices", "DataRoot", "CheckpointRoot", "SiloPort", "GatewayPort", "PrimarySiloPort", "AdvertisedAddress",
         "AllowExternalCommands", "Dashboard", "DashboardPort", "DashboardBind", "DashboardToken", "OrleansDashboard",
-        "OrleansDashboardPort", "HeartbeatSeconds", "WakeStudiesOnStart",
+        "OrleansDashboardPort", "HeartbeatSeconds", "WakeStudiesOnStart", "MaxTrialMemory",
         "ProbeTimeoutSeconds", "DeathVoteExpirationSeconds", "KubernetesHosting", "TlsCertificate", "TlsCertificatePassword",
     ];
 
@@ -53,6 +53,8 @@ public sealed record SiloSettings
     public int OrleansDashboardPort { get; init; } = 8081;
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
     public bool WakeStudiesOnStart { get; init; } = true;
+    /// <summary>Memory cap of every trial process this silo starts (e.g. 1.5GB); a study's --max-trial-memory may only lower it.</summary>
+    public long? MaxTrialMemory { get; init; }
     /// <summary>Membership probe period and timeout; a silo missing 3 probes is suspected (Orleans' default 5 s).</summary>
     public TimeSpan? ProbeTimeout { get; init; }
     /// <summary>How long a suspicion vote counts (Orleans' default 2 min); keep it above 3 probe timeouts.</summary>
@@ -96,6 +98,9 @@ public sealed record SiloSettings
             DashboardToken = configuration["DashboardToken"] is { Length: > 0 } token ? token : null,
             OrleansDashboard = Bool(configuration, "OrleansDashboard") ?? d.OrleansDashboard,
             OrleansDashboardPort = Port(configuration, "OrleansDashboardPort") ?? d.OrleansDashboardPort,
+            MaxTrialMemory = Text(configuration, "MaxTrialMemory") is { } mm
+                ? Abstractions.Trials.MemorySize.TryParse(mm) ?? throw Bad("MaxTrialMemory", mm, "a size such as 1.5GB or 800MB")
+                : null,
             HeartbeatInterval = Text(configuration, "HeartbeatSeconds") is { } hb
                 ? double.TryParse(hb, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s) : throw Bad("HeartbeatSeconds", hb, "a positive number of seconds")
                 : d.HeartbeatInterval,

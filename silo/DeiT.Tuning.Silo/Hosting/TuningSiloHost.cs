@@ -83,6 +83,7 @@ public static class TuningSiloHost
             AllowExternalCommands = settings.AllowExternalCommands,
             HeartbeatInterval = settings.HeartbeatInterval,
             WakeStudiesOnStart = settings.WakeStudiesOnStart,
+            MaxTrialMemory = settings.MaxTrialMemory,
         });
         ConfigureMembership(silo, settings);
         if (settings.OrleansDashboard) silo.AddDashboard();

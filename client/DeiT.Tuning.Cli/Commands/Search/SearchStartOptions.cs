@@ -37,6 +37,7 @@ public sealed class SearchStartOptions
     private readonly Option<string?> _timeBudget = new("--time-budget") { Description = "Stop launching trials after this much running time, e.g. 15m, 1h30m" };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the sampler and of every trial", DefaultValueFactory = _ => 0 };
     private readonly Option<string?> _trialTimeout = new("--trial-timeout") { Description = "Fail a trial attempt that runs longer than this, e.g. 30m, 2h (its process is killed)" };
+    private readonly Option<string?> _maxTrialMemory = new("--max-trial-memory") { Description = "Memory one trial's process may allocate, e.g. 1.5GB or 800MB; past it the trial fails \"out of memory\"" };
     private readonly Option<string?> _precision = DeiT.Tuning.Cli.Training.PrecisionOption.Create();
     private readonly Option<string[]> _enqueue = new("--enqueue")
     {
@@ -51,7 +52,7 @@ public sealed class SearchStartOptions
     {
         command.Options.Add(Study);
         foreach (var option in new Option[] { _space, _trials, _parallel, _sampler, _pruner, _metric, _direction, _model, _dataset, _dataRoot,
-                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _trialTimeout, _precision, _enqueue, _enqueueDefaults, _warmStart })
+                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _trialTimeout, _maxTrialMemory, _precision, _enqueue, _enqueueDefaults, _warmStart })
             command.Options.Add(option);
     }
 
@@ -94,6 +95,9 @@ public sealed class SearchStartOptions
         var trialTimeout = result.GetValue(_trialTimeout) is { } tt
             ? DurationText.TryParse(tt) is { } parsed && parsed > TimeSpan.Zero ? parsed : throw new CliException($"--trial-timeout {tt}: write a positive duration such as 30m or 2h")
             : (TimeSpan?)null;
+        var maxTrialMemory = result.GetValue(_maxTrialMemory) is { } mm
+            ? MemorySize.TryParse(mm) ?? throw new CliException($"--max-trial-memory {mm}: write a size such as 1.5GB or 800MB")
+            : (long?)null;
         foreach (var (option, value) in new[] { ("--trials", result.GetValue(_trials)), ("--parallel", result.GetValue(_parallel)), ("--epochs", result.GetValue(_epochs)), ("--batch-size", result.GetValue(_batch)) })
             if (value < 1) throw new CliException($"{option} {value}: must be at least 1");
 
@@ -110,6 +114,7 @@ public sealed class SearchStartOptions
             TeacherModel = result.GetValue(_teacherModel),
             Dataset = command is null ? Dataset(result) : null,
             TrialTimeout = trialTimeout,
+            MaxTrialMemory = maxTrialMemory,
             Precision = DeiT.Tuning.Cli.Training.PrecisionOption.Read(result, _precision) is { } precision ? DeiT.Tuning.Training.Engine.PrecisionChoice.Name(precision) : null,
         };
         var space = SpaceText(result.GetValue(_space), runner.Kind == RunnerKind.Deit && teacher is null);

@@ -18,7 +18,15 @@ public static class EpochReportingProcess
     public static RunnerResult Run(RunnerContext context, IReadOnlyList<string> argv, IReportDialect dialect,
         Func<EpochMetrics, EpochVerdict> onEpoch, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(ParentDeathSignal.Wrapper ?? argv[0])
+        var wrapped = new List<string>();
+        if (context.MemoryLimit is { } memory)
+        {
+            if (TrialMemoryLimit.Prlimit is null) return new RunnerResult(RunnerEnd.Failed, "MaxTrialMemory is set but this silo host has no prlimit (util-linux) to apply it");
+            wrapped.AddRange(TrialMemoryLimit.Wrapper(memory));
+        }
+        if (ParentDeathSignal.Wrapper is not null) wrapped.AddRange([ParentDeathSignal.Wrapper, .. ParentDeathSignal.WrapperArguments]);
+        wrapped.AddRange(argv);
+        var start = new ProcessStartInfo(wrapped[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -27,8 +35,7 @@ public static class EpochReportingProcess
             // Relative paths in a command resolve against the silo's DataRoot; {checkpoint_dir} names the trial's folder.
             WorkingDirectory = Path.GetFullPath(context.DataRoot),
         };
-        if (ParentDeathSignal.Wrapper is not null) foreach (var arg in ParentDeathSignal.WrapperArguments) start.ArgumentList.Add(arg);
-        foreach (var arg in ParentDeathSignal.Wrapper is null ? argv.Skip(1) : argv) start.ArgumentList.Add(arg);
+        foreach (var arg in wrapped.Skip(1)) start.ArgumentList.Add(arg);
         start.Environment["DEIT_TUNE_DEVICE"] = context.TorchDevice;
         start.Environment["DEIT_TUNE_SLOT"] = context.Assignment.Lease.Device; // the leased slot, e.g. cpu:1 or cuda:0
         start.Environment["OMP_NUM_THREADS"] = Math.Max(1, context.Threads).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -126,11 +133,13 @@ public static class EpochReportingProcess
         if (hung) return new RunnerResult(RunnerEnd.Failed, $"{dialect.What} hung (silent for {DurationText(dialect.SilenceLimit!.Value)}) at epoch {epochs + 1}: killed");
         if (process.ExitCode != 0)
         {
-            if (told is { End: RunnerEnd.Failed }) return told;
-            string tail;
-            lock (stderr) tail = string.Join(" | ", stderr);
-            return new RunnerResult(RunnerEnd.Failed, ExitReason.Describe(dialect.What, process.ExitCode, epochs, tail));
+            string reason;
+            if (told is { End: RunnerEnd.Failed, Reason: { } toldReason }) reason = toldReason;
+            else lock (stderr) reason = ExitReason.Describe(dialect.What, process.ExitCode, epochs, string.Join(" | ", stderr));
+            return new RunnerResult(RunnerEnd.Failed, context.MemoryLimit is { } memoryLimit ? TrialMemoryLimit.Explain(reason, memoryLimit) : reason);
         }
+        if (told is { End: RunnerEnd.Failed, Reason: { } failure } && context.MemoryLimit is { } bytes)
+            return told with { Reason = TrialMemoryLimit.Explain(failure, bytes) };
         return told ?? new RunnerResult(RunnerEnd.Completed);
     }
 

@@ -23,6 +23,9 @@ public sealed record RunnerContext(TrialAssignment Assignment, string Checkpoint
     /// <summary>The trial's wall-clock limit per attempt, if the study set one.</summary>
     public TimeSpan? WallClockLimit { get; init; }
 
+    /// <summary>Bytes the attempt's process may allocate (see <see cref="TrialMemoryLimit"/>), if the study or silo set a limit.</summary>
+    public long? MemoryLimit { get; init; }
+
     /// <summary>Test hook: the worker crashes on purpose (see TuningSiloOptions.WorkerFaults).</summary>
     public Worker.Protocol.WorkerFault? Fault { get; init; }
 
