@@ -676,7 +676,7 @@ public sealed class StudyGrain(
     private Dictionary<string, ParamSetting> InSpace(IReadOnlyDictionary<string, ParamSetting> parameters) =>
         parameters.Where(p => _space!.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
 
-        private PlannedTrialSpec? Planned(TrialRecord trial) => trial.PlanKey is { } key ? Spec.Plan.FirstOrDefault(p => p.Key == key) : null;
+    private PlannedTrialSpec? Planned(TrialRecord trial) => trial.PlanKey is { } key ? Spec.Plan.FirstOrDefault(p => p.Key == key) : null;
 
     /// <summary>The runner of a trial: its epochs, and for a planned trial its model and the teacher it distills from.</summary>
     private TrialRunnerSpec RunnerOf(TrialRecord trial)

@@ -109,7 +109,7 @@ public static class PaperCommand
             {
                 StudyNames.Validate(plan.Study);
                 var precisionName = DeiT.Tuning.Cli.Training.PrecisionOption.Read(result, precision) is { } p ? DeiT.Tuning.Training.Engine.PrecisionChoice.Name(p) : null;
-                spec = PaperStudySpec.Create(plan, paperOptions, result.GetValue(parallel), precisionName, trialTimeout: null);
+                spec = PaperStudySpec.Create(plan, paperOptions, result.GetValue(parallel), precisionName);
             }
             catch (ArgumentException e)
             {

@@ -24,7 +24,7 @@ public static class PaperStudySpec
             ? JsonSerializer.Deserialize<PaperPlanOptions>(text, Json) ?? throw new InvalidDataException($"study {spec.Name} holds empty paper options")
             : throw new ArgumentException($"study {spec.Name} is not a paper study (start one with `deit-tune paper start`)");
 
-    public static StudySpec Create(PaperPlan plan, PaperPlanOptions options, int parallel, string? precision, TimeSpan? trialTimeout)
+    public static StudySpec Create(PaperPlan plan, PaperPlanOptions options, int parallel, string? precision)
     {
         var sizes = plan.Sizes;
         var runner = new TrialRunnerSpec
@@ -44,7 +44,6 @@ public static class PaperStudySpec
                 TestLimit = plan.Data.TestLimit,
             },
             Precision = precision,
-            TrialTimeout = trialTimeout,
         };
         var space = DeitSpaceFit.Fit(new SearchSpace(SearchSpace.DeitDefault.Parameters.Where(p => plan.Search.Parameters.Contains(p.Name))), runner.Epochs).Space;
         var planned = plan.Trials.Select(t => Planned(t, runner, space, observed: t.Key == plan.Search.DefaultTrialKey)).ToList();
