@@ -1,7 +1,4 @@
 using System.Text.Json;
-using DeiT.Tuning.Training.Data;
-using DeiT.Tuning.Training.Devices;
-using DeiT.Tuning.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,18 +31,14 @@ public sealed record TestPredictions(int[] Labels, int[] Class, int[]? Distillat
 
     public static TestPredictions Predict(TrainingJob job, string weights, TrainingRunOptions run)
     {
-        var device = TorchRuntime.Resolve(run.Device);
-        var data = DatasetCatalog.Load(job.Data);
-        var model = ModelIo.LoadFrozen(job.Model,
-            new ModelOptions { NumClasses = data.Train.NumClasses, InChannels = data.Train.Channels, ImageSize = data.Train.Height }, weights);
+        var (model, loader, device) = WeightsEvaluation.Open(job, weights, DatasetSplit.Test, run);
         using var module = model.Module;
-        module.to(device);
-        using var loader = new BatchLoader(data.Test, new BatchLoaderOptions { BatchSize = job.Recipe.BatchSize * 2, Workers = run.LoaderWorkers });
+        using var _ = loader;
         List<int> labels = [], cls = [], dist = [], both = [];
         using var mode = new EvaluationMode(model);
         foreach (var batch in loader.Epoch(0))
         {
-            using var _ = batch;
+            using var batchScope = batch;
             using var scope = torch.NewDisposeScope();
             var images = batch.ToImagesTensor(device);
             labels.AddRange(Ints(batch.ToLabelsTensor(CPU)));
