@@ -23,6 +23,16 @@ public static class StudyAccess
             ?? throw new CliException($"--study {study}: no such study in {connection.Where}; start one with `deit-tune search start --study {study} ...`", 4);
     }
 
+    /// <summary>--checkpoint-root for commands that read trials' files on the client's side.</summary>
+    public static Option<string?> CheckpointRootOption(string holds) => new("--checkpoint-root")
+    {
+        Description = $"The silos' CheckpointRoot, {holds} (default: DEIT_TUNE_CheckpointRoot, else ./.deit-tune/checkpoints of the folder's embedded silo)",
+    };
+
+    /// <summary>The checkpoint root given, else the silos' setting from the environment, else the embedded silo's.</summary>
+    public static string CheckpointRoot(string? given) =>
+        given ?? Environment.GetEnvironmentVariable("DEIT_TUNE_CheckpointRoot") ?? Path.Combine(EmbeddedSiloFile.Folder, "checkpoints");
+
     /// <summary>Opens the connection for a command that only reads or changes a study's record.</summary>
     public static Task<TuningConnection> OpenForReading(ParseResult result, CancellationToken cancellationToken) =>
         TuningConnection.OpenAsync(result.GetValue(GlobalOptions.Cluster), keepStudiesRunning: false, cancellationToken);

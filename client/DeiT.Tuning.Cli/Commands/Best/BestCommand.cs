@@ -55,11 +55,7 @@ public static class BestCommand
         var study = StudyAccess.StudyOption();
         var output = new Option<string>("--out") { Description = "Weights file to write; the model card goes beside it as NAME.json", Required = true };
         var trial = new Option<int?>("--trial") { Description = "Export this trial instead of the best one" };
-        var checkpointRoot = new Option<string?>("--checkpoint-root")
-        {
-            Description = "The silos' CheckpointRoot (default: DEIT_TUNE_CheckpointRoot, else ./.deit-tune/checkpoints of the folder's embedded silo)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DEIT_TUNE_CheckpointRoot"),
-        };
+        var checkpointRoot = StudyAccess.CheckpointRootOption("where trials keep their best weights");
         foreach (var option in new Option[] { study, output, trial, checkpointRoot }) command.Options.Add(option);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -69,7 +65,7 @@ public static class BestCommand
             var chosen = result.GetValue(trial) is { } number
                 ? snapshot.Trials.FirstOrDefault(t => t.Number == number) ?? throw new CliException($"--trial {number}: study {name} has no such trial")
                 : StudyViews.Best(snapshot) ?? throw new CliException($"study {name} has no scored trial yet; wait for one to finish an epoch (`deit-tune search status --study {name}`)");
-            var root = result.GetValue(checkpointRoot) ?? Path.Combine(EmbeddedSiloFile.Folder, "checkpoints");
+            var root = StudyAccess.CheckpointRoot(result.GetValue(checkpointRoot));
             var source = Path.Combine(CheckpointPaths.For(root, name, chosen.Number), TrialFiles.BestWeights);
             if (!File.Exists(source))
                 throw new CliException($"trial {chosen.Number} of {name} kept no best weights at '{source}': " +

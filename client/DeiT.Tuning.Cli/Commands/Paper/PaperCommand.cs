@@ -131,15 +131,12 @@ public static class PaperCommand
             if (code != 0 || result.GetValue(SearchCommand.Detach) || result.GetValue(report) is not { } folder) return code;
             var snapshot = await study.GetSnapshot() ?? throw new CliException($"study {spec.Name} disappeared");
             // With --json the study's document is stdout's one document: the report's summary goes to stderr.
-            WriteReport(plan, PaperStudyRecordsReader.Read(snapshot, plan, DefaultCheckpointRoot()), folder, json: false,
+            WriteReport(plan, PaperStudyRecordsReader.Read(snapshot, plan, StudyAccess.CheckpointRoot(null)), folder, json: false,
                 result.GetValue(GlobalOptions.Json) ? Console.Error : Console.Out);
             return 0;
         });
         return command;
     }
-
-    private static string DefaultCheckpointRoot() =>
-        Environment.GetEnvironmentVariable("DEIT_TUNE_CheckpointRoot") ?? Path.Combine(EmbeddedSiloFile.Folder, "checkpoints");
 
     private static Command Plan()
     {
@@ -173,10 +170,7 @@ public static class PaperCommand
         options.AddTo(command);
         var records = new Option<string?>("--records") { Description = "Instead of reading the study: a JSON file of its records ({\"trials\": [...], \"evaluations\": [...]}) with the plan's options" };
         var output = new Option<string>("--out") { Description = "Folder to write the report into", Required = true };
-        var checkpointRoot = new Option<string?>("--checkpoint-root")
-        {
-            Description = "The silos' CheckpointRoot, where trials keep their test predictions (default: DEIT_TUNE_CheckpointRoot, else ./.deit-tune/checkpoints)",
-        };
+        var checkpointRoot = StudyAccess.CheckpointRootOption("where trials keep their test predictions");
         command.Options.Add(records);
         command.Options.Add(output);
         command.Options.Add(checkpointRoot);
@@ -197,7 +191,7 @@ public static class PaperCommand
                 {
                     throw new CliException(e.Message);
                 }
-                var root = result.GetValue(checkpointRoot) ?? DefaultCheckpointRoot();
+                var root = StudyAccess.CheckpointRoot(result.GetValue(checkpointRoot));
                 WriteReport(studyPlan, PaperStudyRecordsReader.Read(snapshot, studyPlan, root), folder, json, Console.Out);
                 return 0;
             }
