@@ -48,4 +48,25 @@ public sealed class WorkerProtocolTests
     [InlineData(3, 0, "worker exited with code 3 at epoch 1")]
     public void Exit_statuses_read_as_trial_reasons(int exitCode, int epochsReported, string reason) =>
         Assert.Equal(reason, ExitReason.Describe("worker", exitCode, epochsReported, ""));
+
+    [Fact]
+    public void An_unhandled_exception_reads_as_its_headline_not_its_stack_frames()
+    {
+        var tail = new StderrTail(linesKept: 2);
+        foreach (var line in new[]
+                 {
+                     "Unhandled exception. System.OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown.",
+                     "   at System.IO.StreamWriter.Flush(Boolean flushStream, Boolean flushEncoder)",
+                     "   --- End of stack trace from previous location ---",
+                     "",
+                     "   at Program.<Main>$(String[] args) in /src/Program.cs:line 1",
+                 })
+            tail.Add(line);
+
+        Assert.Equal("Unhandled exception. System.OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown.",
+            tail.ToString());
+        tail.Add("second");
+        tail.Add("third");
+        Assert.Equal("second | third", tail.ToString());
+    }
 }

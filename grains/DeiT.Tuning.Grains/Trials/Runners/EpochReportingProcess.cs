@@ -40,16 +40,11 @@ public static class EpochReportingProcess
         start.Environment["DEIT_TUNE_SLOT"] = context.Assignment.Lease.Device; // the leased slot, e.g. cpu:1 or cuda:0
         start.Environment["OMP_NUM_THREADS"] = Math.Max(1, context.Threads).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var stderr = new Queue<string>();
+        var stderr = new StderrTail(StderrLinesKept);
         using var process = new Process { StartInfo = start };
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is null) return;
-            lock (stderr)
-            {
-                stderr.Enqueue(e.Data);
-                if (stderr.Count > StderrLinesKept) stderr.Dequeue();
-            }
+            if (e.Data is not null) stderr.Add(e.Data);
         };
         // Lines are read (and journaled) as they come, independently of how long the study takes to answer: a command
         // runs ahead of its reports while the study is unreachable, and what it printed must not die in the pipe.
@@ -135,7 +130,7 @@ public static class EpochReportingProcess
         {
             string reason;
             if (told is { End: RunnerEnd.Failed, Reason: { } toldReason }) reason = toldReason;
-            else lock (stderr) reason = ExitReason.Describe(dialect.What, process.ExitCode, epochs, string.Join(" | ", stderr));
+            else reason = ExitReason.Describe(dialect.What, process.ExitCode, epochs, stderr.ToString());
             return new RunnerResult(RunnerEnd.Failed, context.MemoryLimit is { } memoryLimit ? TrialMemoryLimit.Explain(reason, memoryLimit) : reason);
         }
         if (told is { End: RunnerEnd.Failed, Reason: { } failure } && context.MemoryLimit is { } bytes)
