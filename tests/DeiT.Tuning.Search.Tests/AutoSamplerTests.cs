@@ -48,7 +48,7 @@ public class AutoSamplerTests
         var best = stalled[9].Params;
         var suggestion = sampler.Suggest(Plane, stalled, StudyDirection.Minimize);
         Assert.Equal("cmaes", sampler.LastModel);
-        // The first CMA-ES run is local: σ = 0.1 of the cube around the best trial.
+        // The CMA-ES run is local, around the best trial (σ here 0.1 of the cube: the next-best trials lie far).
         Assert.True(Math.Abs(suggestion["x"].Number - best["x"].Number) < 0.5 && Math.Abs(suggestion["y"].Number - best["y"].Number) < 0.5);
 
         var longer = History([.. Enumerable.Range(0, 10).Select(i => 20.0 - i), .. Enumerable.Repeat(50.0, 20)]);

@@ -101,4 +101,25 @@ public class CmaEsSamplerTests
         Assert.Equal(3, history.Select(t => t.Params["optimizer"].Choice).Distinct().Count());
         Assert.True(history.Skip(40).Min(t => t.Value!.Value) < history.Take(20).Min(t => t.Value!.Value));
     }
+
+    [Fact]
+    public void A_local_run_steps_as_far_as_the_next_best_trials_lie_from_the_best_and_restarts_at_the_new_best()
+    {
+        // Box is [-5, 5]⁴: 0.01 in x is 0.001 of the cube.
+        static List<FrozenTrial> Around(double centre, double spread) =>
+            Enumerable.Range(0, 12).Select(i => Trials.Complete(i,
+                Enumerable.Range(1, 4).ToDictionary(d => $"x{d}", d => ParamValue.Of(centre + (i == 0 ? 0 : spread * Math.Sin(7.0 * i + d)))),
+                i)).ToList();
+        double FarthestOf(CmaEsSampler sampler, List<FrozenTrial> history, double centre) =>
+            Enumerable.Range(0, 6).Max(_ => sampler.Suggest(Box, history, StudyDirection.Minimize).Values.Max(v => Math.Abs(v.Number - centre)));
+
+        var tight = new CmaEsSampler(3, new SamplerOptions(), startAtBest: true);
+        Assert.True(FarthestOf(tight, Around(1.0, 0.02), 1.0) < 0.15); // σ ≈ 0.0015 of the cube, not 0.1
+        var wide = new CmaEsSampler(3, new SamplerOptions(), startAtBest: true);
+        Assert.True(FarthestOf(wide, Around(1.0, 3.0), 1.0) > 0.5); // σ capped at 0.1 of the cube
+
+        tight.RestartAtBest();
+        Assert.True(FarthestOf(tight, Around(-2.0, 0.02), -2.0) < 0.15);
+    }
 }
+

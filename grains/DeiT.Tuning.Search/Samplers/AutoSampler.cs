@@ -12,8 +12,8 @@ namespace DeiT.Tuning.Search.Samplers;
 /// <list type="bullet">
 /// <item>a phase is stalled when <see cref="Patience"/> of its own finished trials (max(10, 2·parameters)) since the
 ///   last improvement did not beat the best; the phase then hands over to the other model;</item>
-/// <item>CMA-ES's first run is centred on the best trial with a narrow step (local refinement); later runs restart
-///   IPOP-style from random points;</item>
+/// <item>each CMA-ES phase starts a local run at the best trial, its step the spread of the next-best trials around it
+///   (what the GP found, refined); within a phase, runs that converge restart IPOP-style from random points;</item>
 /// <item>over <see cref="MaxGpObservations"/> finished trials: CMA-ES only, since the GP's cost grows as n³ (a GP suggestion
 ///   took seconds at 2,000 observations in `bench samplers --latency`; CMA-ES takes milliseconds).</item>
 /// </list>
@@ -42,6 +42,7 @@ public sealed class AutoSampler(int seed, SamplerOptions options) : ISampler
         if (IsStalled(space, trials, direction, _phaseStart))
         {
             LastModel = LastModel == "gp" ? "cmaes" : "gp";
+            if (LastModel == "cmaes") _cmaes.RestartAtBest();
             _phaseStart = trials.Count == 0 ? 0 : trials.Max(t => t.Number) + 1;
         }
         if (finished > MaxGpObservations) LastModel = "cmaes";

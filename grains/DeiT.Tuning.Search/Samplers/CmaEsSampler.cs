@@ -15,12 +15,14 @@ namespace DeiT.Tuning.Search.Samplers;
 /// generation (their steps are measured from its mean), so with many workers no evaluation is wasted — dropping them,
 /// as Optuna does, threw away about half the trials with 8 workers (λ = 8 on Rosenbrock-4: 4× the sequential regret).
 /// Failed, pruned and diverged trials rank last. With <paramref name="startAtBest"/> the first run starts at the best
-/// finished trial with a narrower step (local refinement, as <see cref="AutoSampler"/> uses it); restarts go anywhere.
+/// finished trial with a step no wider than the spread of the next-best trials around it (local refinement, as
+/// <see cref="AutoSampler"/> uses it); restarts go anywhere.
 /// </summary>
 public sealed class CmaEsSampler(int seed, SamplerOptions options, bool startAtBest = false) : ISampler
 {
     private const double InitialSigma = 1.0 / 6;
     private const double LocalSigma = 0.1;
+    private const double MinLocalSigma = 1e-3;
 
     private State _state = new(new Rng(seed).Save(), [], null, [], 0);
     private readonly TpeSampler _independent = new(seed + 7919, options, multivariate: false);
@@ -40,7 +42,7 @@ public sealed class CmaEsSampler(int seed, SamplerOptions options, bool startAtB
 
         var rng = Rng.Load(_state.Rng);
         if (!_state.Names.SequenceEqual(dims.Select(d => d.Name)) || _state.Cma is null)
-            _state = new State(_state.Rng, dims.Select(d => d.Name).ToArray(), FirstRun(dims, trials, direction), [], 0);
+            _state = new State(_state.Rng, dims.Select(d => d.Name).ToArray(), FirstRun(dims, trials, direction), [], _state.Restarts);
         var cma = TellFinishedGeneration(new CmaEs(_state.Cma!), dims, trials, direction, rng);
 
         var x = cma.Ask(rng);
@@ -97,8 +99,19 @@ public sealed class CmaEsSampler(int seed, SamplerOptions options, bool startAtB
         var best = trials.Where(t => dims.All(d => t.Params.ContainsKey(d.Name)) && double.IsFinite(Score(t, direction)))
             .MinBy(t => Score(t, direction));
         if (!startAtBest || best is null) return CmaEs.Start(Enumerable.Repeat(0.5, dims.Count).ToArray(), InitialSigma, population);
-        return CmaEs.Start(dims.Select(d => d.ToUnit(best.Params[d.Name].Number)).ToArray(), LocalSigma, population);
+        double[] Unit(FrozenTrial t) => dims.Select(d => d.ToUnit(t.Params[d.Name].Number)).ToArray();
+        var centre = Unit(best);
+        var neighbours = trials.Where(t => t != best && dims.All(d => t.Params.ContainsKey(d.Name)) && double.IsFinite(Score(t, direction)))
+            .OrderBy(t => Score(t, direction)).Take(population - 1).Select(Unit).ToList();
+        if (neighbours.Count == 0) return CmaEs.Start(centre, LocalSigma, population);
+        // The step is the spread of the next-best trials around the best: a model that converged leaves them close
+        // (six-hump camel: 0.1 was ten times too wide and CMA-ES spent its trials shrinking), a stalled one far.
+        var meanSquare = neighbours.Average(x => x.Zip(centre, (a, b) => (a - b) * (a - b)).Sum() / dims.Count);
+        return CmaEs.Start(centre, Math.Clamp(Math.Sqrt(meanSquare), MinLocalSigma, LocalSigma), population);
     }
+
+    /// <summary>The next suggestion starts a new local run at the best finished trial (<see cref="AutoSampler"/>'s re-entry).</summary>
+    public void RestartAtBest() => _state = _state with { Cma = null, Members = [] };
 
     public string SaveState() => JsonSerializer.Serialize(new SavedState(_state, _independent.SaveState()));
 
