@@ -92,4 +92,21 @@ public class TestFunctionTests
         Assert.Contains("peer.jsonl:1", bad.Message);
         Assert.Contains("sampler", bad.Message);
     }
+
+    [Fact]
+    public void Parallel_quality_compares_each_sampler_with_workers_to_itself_sequential()
+    {
+        RegretResult R(string f, int trials, int workers, double median) => new(f, "auto", trials, workers, [median]);
+        var quality = RegretComparison.Parallel(
+        [
+            R("branin", 40, 1, 0.10), R("branin", 40, 4, 0.12), R("branin", 100, 1, 0.01), R("branin", 100, 4, 0.04),
+            R("mixed", 40, 1, 1e-9), R("mixed", 40, 4, 5e-7), // both solved: ratio 1
+            R("hartmann6", 40, 8, 0.5), // no sequential run of this cell: left out
+        ]);
+
+        var four = Assert.Single(quality);
+        Assert.Equal((4, 3, 2), (four.Workers, four.Cells, four.WithinTolerance));
+        Assert.Equal(Math.Cbrt(1.2 * 4.0 * 1.0), four.GeometricMeanRatio, 12);
+    }
 }
+

@@ -11,6 +11,12 @@ public sealed record ComparisonRow(
 /// <summary>Geometric mean over functions of one sampler's ratio to the peer's best sampler, at one budget (0: all budgets).</summary>
 public sealed record GeometricMeanRatio(string Sampler, int Trials, double ToPeerBest, double? ToPeerTpe, int Functions);
 
+/// <summary>
+/// One sampler with asynchronous workers against itself run sequentially, over the (function, budget) cells both ran:
+/// how many cells are within <see cref="RegretComparison.ParallelTolerance"/> of sequential, and the geometric mean ratio.
+/// </summary>
+public sealed record ParallelQuality(string Sampler, int Workers, int Cells, int WithinTolerance, double GeometricMeanRatio);
+
 public static class RegretComparison
 {
     /// <summary>Regrets below this count as solved: ratios between two solved runs are 1, not 0/0 noise.</summary>
@@ -28,6 +34,24 @@ public static class RegretComparison
             var best = here.MinBy(p => p.MedianRegret);
             return new ComparisonRow(r.Function, r.Trials, r.Sampler, r.Median, tpe?.MedianRegret, best?.Sampler, best?.MedianRegret);
         }).ToList();
+
+    /// <summary>The goal for parallel suggestions: regret with workers at most 1.3× the sequential regret.</summary>
+    public const double ParallelTolerance = 1.3;
+
+    public static IReadOnlyList<ParallelQuality> Parallel(IReadOnlyList<RegretResult> regrets)
+    {
+        var sequential = regrets.Where(r => r.Workers == 1).ToDictionary(r => (r.Function, r.Sampler, r.Trials), r => r.Median);
+        return regrets
+            .Where(r => r.Workers > 1 && sequential.ContainsKey((r.Function, r.Sampler, r.Trials)))
+            .GroupBy(r => (r.Sampler, r.Workers))
+            .Select(g =>
+            {
+                var ratios = g.Select(r => Ratio(r.Median, sequential[(r.Function, r.Sampler, r.Trials)])).ToList();
+                return new ParallelQuality(g.Key.Sampler, g.Key.Workers, ratios.Count, ratios.Count(x => x <= ParallelTolerance),
+                    Math.Exp(ratios.Average(Math.Log)));
+            })
+            .ToList();
+    }
 
     public static IReadOnlyList<GeometricMeanRatio> GeometricMeans(IReadOnlyList<ComparisonRow> rows)
     {

@@ -83,6 +83,7 @@ public static class SamplersCommand
         var sequential = regrets.Where(r => r.Workers == 1).ToList();
         var rows = s.Peer.Count > 0 ? RegretComparison.Rows(sequential, s.Peer) : [];
         var means = RegretComparison.GeometricMeans(rows);
+        var parallel = RegretComparison.Parallel(regrets);
         var latencyFunction = TestFunction.Get("hartmann6");
         var latencies = new List<LatencyResult>();
         foreach (var sampler in s.Samplers)
@@ -107,6 +108,11 @@ public static class SamplersCommand
                     ratio_to_peer_best = r.RatioToPeerBest,
                 }),
                 geometric_mean_ratio = means,
+                parallel = parallel.Select(q => new
+                {
+                    sampler = q.Sampler, workers = q.Workers, cells = q.Cells, within_tolerance = q.WithinTolerance,
+                    tolerance = RegretComparison.ParallelTolerance, geometric_mean_ratio_to_sequential = q.GeometricMeanRatio,
+                }),
                 latency = latencies.Select(l => new { sampler = l.Sampler, observations = l.Observations, function = latencyFunction.Name, ms = l.Milliseconds }),
             });
             return 0;
@@ -117,6 +123,12 @@ public static class SamplersCommand
             var geo = new Table().AddColumns("sampler", "trials", "geo-mean ratio to peer best", "geo-mean ratio to peer tpe", "functions");
             foreach (var m in means) geo.AddRow(m.Sampler, m.Trials == 0 ? "all" : $"{m.Trials}", Fmt(m.ToPeerBest), m.ToPeerTpe is { } t ? Fmt(t) : "–", $"{m.Functions}");
             AnsiConsole.Write(geo);
+        }
+        if (parallel.Count > 0)
+        {
+            var par = new Table().AddColumns("sampler", "workers", $"cells within {RegretComparison.ParallelTolerance}× of sequential", "geo-mean ratio to sequential");
+            foreach (var q in parallel) par.AddRow(q.Sampler, $"{q.Workers}", $"{q.WithinTolerance} / {q.Cells}", Fmt(q.GeometricMeanRatio));
+            AnsiConsole.Write(par);
         }
         if (latencies.Count > 0)
         {
