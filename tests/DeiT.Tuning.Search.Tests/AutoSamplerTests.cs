@@ -1,3 +1,4 @@
+using DeiT.Tuning.Search.Gp;
 using DeiT.Tuning.Search.Distributions;
 using DeiT.Tuning.Search.Samplers;
 
@@ -83,9 +84,32 @@ public class AutoSamplerTests
     [Fact]
     public void Output_copula_keeps_order_and_removes_scale()
     {
-        var warped = GpSampler.Copula([1e5, 1, 3, 3, 2]);
+        var warped = OutputWarp.Copula([1e5, 1, 3, 3, 2]);
         Assert.Equal(warped[2], warped[3]);
         Assert.True(warped[1] < warped[4] && warped[4] < warped[2] && warped[3] < warped[0]);
         Assert.Equal(-warped[1], warped[0], 12); // symmetric around 0 however far the outlier lies
+    }
+
+    [Theory]
+    // scipy 1.10 (Debian's python3-scipy): z = (y − mean) / std; t, λ = scipy.stats.yeojohnson(z); (t − mean) / std.
+    [InlineData(new[] { 0.5, 1.2, 3.3, 0.1, 8.0, 2.2, 0.9, 15.0 }, -0.7328990833971296,
+        new[] { -0.967606128965, -0.516839599289, 0.451015804963, -1.257104748416, 1.291044171182, 0.011698581608, -0.701530587153, 1.68932250607 })]
+    [InlineData(new[] { -3.8, -3.1, -0.2, -0.05, -0.5, -1.2, -0.01, -0.3, -2.5 }, 2.0482628603368793,
+        new[] { -1.500977576562, -1.293028859436, 0.844219326908, 1.07170716817, 0.431294925984, -0.316005430369, 1.134745464706, 0.700358451994, -1.072313471396 })]
+    public void Yeo_johnson_lambda_and_values_equal_scipys(double[] y, double scipyLambda, double[] scipyWarped)
+    {
+        var (warped, lambda) = OutputWarp.YeoJohnson(y);
+        Assert.Equal(scipyLambda, lambda, tolerance: 1e-6);
+        for (var i = 0; i < y.Length; i++) Assert.Equal(scipyWarped[i], warped[i], tolerance: 1e-6);
+    }
+
+    [Fact]
+    public void The_warp_is_a_power_where_one_makes_the_values_symmetric_and_the_ranks_where_none_does()
+    {
+        var smooth = new[] { 0.5, 1.2, 3.3, 0.1, 8.0, 2.2, 0.9, 15.0 };
+        Assert.Equal(OutputWarp.YeoJohnson(smooth).Warped, OutputWarp.Apply(smooth));
+        // Rosenbrock-like: most values near 10⁴, a few good ones near 0, one far outlier.
+        var crowded = new[] { 3.0, 9e3, 1.1e4, 1.2e4, 8e3, 1e4, 9.5e3, 1.05e4, 2e6, 1.15e4 };
+        Assert.Equal(OutputWarp.Copula(crowded), OutputWarp.Apply(crowded));
     }
 }

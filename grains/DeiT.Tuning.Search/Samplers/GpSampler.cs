@@ -22,8 +22,9 @@ namespace DeiT.Tuning.Search.Samplers;
 /// </list>
 /// </summary>
 /// <param name="warpOutputs">
-/// Fit the GP to the normal quantiles of the values' ranks (a Gaussian copula) instead of the values: immune to
-/// the huge dynamic range of ill-conditioned objectives (Rosenbrock spans 10⁵) and to outliers; <see cref="AutoSampler"/> uses it.
+/// Fit the GP to warped values (<see cref="OutputWarp"/>: a maximum-likelihood Yeo-Johnson power, or the ranks' normal
+/// quantiles where no power makes them near-symmetric) instead of the values: robust to the huge dynamic range of
+/// ill-conditioned objectives (Rosenbrock spans 10⁵) and to outliers; <see cref="AutoSampler"/> uses it.
 /// </param>
 public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs = false) : ISampler
 {
@@ -48,7 +49,7 @@ public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs
         var (x, y) = Observations(encoder, trials, direction);
         if (x.Count < Math.Max(StartupTrials(space), 2)) return _startup.Suggest(space, trials, direction);
 
-        var standardized = warpOutputs ? Copula(y) : Standardize(y);
+        var standardized = warpOutputs ? OutputWarp.Apply(y) : OutputWarp.Standardize(y);
         var parameters = FitKernel(x, standardized, encoder.Dimensions);
         var gp = new GaussianProcess([.. x], standardized, parameters);
         var best = gp.TrainingMean.Min();
@@ -136,30 +137,6 @@ public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs
     }
 
     private static double? LastIntermediate(FrozenTrial t) => t.Intermediate.Count == 0 ? null : t.Intermediate[t.Intermediate.Keys.Max()];
-
-    /// <summary>Zero mean, unit standard deviation (a constant history stays at zero).</summary>
-    private static double[] Standardize(double[] y)
-    {
-        var mean = y.Average();
-        var std = Math.Sqrt(y.Sum(v => (v - mean) * (v - mean)) / y.Length);
-        if (!(std > 1e-12)) std = 1;
-        return y.Select(v => (v - mean) / std).ToArray();
-    }
-
-    /// <summary>y_i ↦ Φ⁻¹((rank_i + ½) / n), ties sharing their mean rank: order kept, scale and outliers gone.</summary>
-    internal static double[] Copula(double[] y)
-    {
-        var order = Enumerable.Range(0, y.Length).OrderBy(i => y[i]).ToArray();
-        var ranks = new double[y.Length];
-        for (var start = 0; start < order.Length;)
-        {
-            var end = start;
-            while (end + 1 < order.Length && y[order[end + 1]] == y[order[start]]) end++;
-            for (var k = start; k <= end; k++) ranks[order[k]] = 0.5 * (start + end);
-            start = end + 1;
-        }
-        return ranks.Select(r => Tpe.TruncatedNormal.InvCdf((r + 0.5) / y.Length)).ToArray();
-    }
 
     private sealed record State(string Rng, string Startup, double[]? LastFit, long Suggestions);
 

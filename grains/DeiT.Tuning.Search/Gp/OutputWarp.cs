@@ -1,0 +1,96 @@
+namespace DeiT.Tuning.Search.Gp;
+
+/// <summary>
+/// What the GP of <c>auto</c> is fitted to instead of the raw values: a Yeo-Johnson power transform with its λ chosen
+/// by maximum likelihood (as HEBO does), which keeps the values' spacing where it matters — near the optimum of a
+/// smooth function — while taming a long tail; and, where no power makes the values near-symmetric (|skewness| of the
+/// result above <see cref="SkewnessLimit"/>: Rosenbrock's 10⁵ range, where the good values are crowded into one end),
+/// the rank copula, which keeps only their order. On the public suite (10 seeds, sequential) the copula alone was
+/// 100× behind on Hartmann-3/6 and Branin, Yeo-Johnson alone 5× behind on Rosenbrock-4 at 40 trials; this rule did
+/// better than either overall (bench samplers --suite public).
+/// </summary>
+public static class OutputWarp
+{
+    public const double SkewnessLimit = 0.5;
+
+    private const double MinLambda = -3, MaxLambda = 3;
+
+    /// <summary>Standardized warped values, in the same order as <paramref name="y"/>.</summary>
+    public static double[] Apply(double[] y)
+    {
+        var (warped, _) = YeoJohnson(y);
+        var skewness = warped.Average(v => v * v * v);
+        return Math.Abs(skewness) > SkewnessLimit ? Copula(y) : warped;
+    }
+
+    /// <summary>The Yeo-Johnson transform of the standardized values with the maximum-likelihood λ, standardized again.</summary>
+    public static (double[] Warped, double Lambda) YeoJohnson(double[] y)
+    {
+        var z = Standardize(y);
+        var lambda = MaximizeGolden(l => LogLikelihood(z, l), MinLambda, MaxLambda);
+        return (Standardize(z.Select(x => Transform(x, lambda)).ToArray()), lambda);
+    }
+
+    /// <summary>ψ(x; λ) of Yeo and Johnson (2000): a Box-Cox power on x + 1 for x ≥ 0, mirrored with 2 − λ below 0.</summary>
+    public static double Transform(double x, double lambda) => x >= 0
+        ? Math.Abs(lambda) < 1e-9 ? Math.Log(x + 1) : (Math.Pow(x + 1, lambda) - 1) / lambda
+        : Math.Abs(lambda - 2) < 1e-9 ? -Math.Log(1 - x) : -(Math.Pow(1 - x, 2 - lambda) - 1) / (2 - lambda);
+
+    /// <summary>The profile log-likelihood of λ under a normal model of the transformed values (up to a constant).</summary>
+    public static double LogLikelihood(double[] x, double lambda)
+    {
+        var t = x.Select(v => Transform(v, lambda)).ToArray();
+        var mean = t.Average();
+        var variance = t.Sum(v => (v - mean) * (v - mean)) / t.Length;
+        if (!(variance > 0) || !double.IsFinite(variance)) return double.NegativeInfinity;
+        return -0.5 * t.Length * Math.Log(variance) + (lambda - 1) * x.Sum(v => Math.Sign(v) * Math.Log(Math.Abs(v) + 1));
+    }
+
+    /// <summary>y_i ↦ Φ⁻¹((rank_i + ½) / n), ties sharing their mean rank: order kept, scale and outliers gone.</summary>
+    public static double[] Copula(double[] y)
+    {
+        var order = Enumerable.Range(0, y.Length).OrderBy(i => y[i]).ToArray();
+        var ranks = new double[y.Length];
+        for (var start = 0; start < order.Length;)
+        {
+            var end = start;
+            while (end + 1 < order.Length && y[order[end + 1]] == y[order[start]]) end++;
+            for (var k = start; k <= end; k++) ranks[order[k]] = 0.5 * (start + end);
+            start = end + 1;
+        }
+        return ranks.Select(r => Samplers.Tpe.TruncatedNormal.InvCdf((r + 0.5) / y.Length)).ToArray();
+    }
+
+    /// <summary>Zero mean, unit standard deviation (a constant history stays at zero).</summary>
+    public static double[] Standardize(double[] y)
+    {
+        var mean = y.Average();
+        var std = Math.Sqrt(y.Sum(v => (v - mean) * (v - mean)) / y.Length);
+        if (!(std > 1e-12)) std = 1;
+        return y.Select(v => (v - mean) / std).ToArray();
+    }
+
+    private static double MaximizeGolden(Func<double, double> f, double lo, double hi)
+    {
+        var ratio = (Math.Sqrt(5) - 1) / 2;
+        double a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo), fa = f(a), fb = f(b);
+        for (var i = 0; i < 60; i++)
+        {
+            if (fa < fb)
+            {
+                lo = a;
+                (a, fa) = (b, fb);
+                b = lo + ratio * (hi - lo);
+                fb = f(b);
+            }
+            else
+            {
+                hi = b;
+                (b, fb) = (a, fa);
+                a = hi - ratio * (hi - lo);
+                fa = f(a);
+            }
+        }
+        return 0.5 * (lo + hi);
+    }
+}
