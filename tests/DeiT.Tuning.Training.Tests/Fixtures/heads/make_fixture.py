@@ -8,26 +8,13 @@ negative log-likelihood. The safetensors files are parsed by hand (no safetensor
 """
 import json
 import os
-import struct
+import sys
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from safetensors_file import load  # noqa: E402
+
 PARITY = os.path.join('..', '..', '..', '..', '..', 'shared', 'fixtures', 'deit-parity')
-DTYPES = {'F32': torch.float32, 'I64': torch.int64}
-
-
-def load(path):
-    with open(path, 'rb') as f:
-        n = struct.unpack('<Q', f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, meta in header.items():
-        if name == '__metadata__':
-            continue
-        start, end = meta['data_offsets']
-        t = torch.frombuffer(bytearray(data[start:end]), dtype=DTYPES[meta['dtype']])
-        out[name] = t.reshape(meta['shape'])
-    return out
 
 
 def main():
