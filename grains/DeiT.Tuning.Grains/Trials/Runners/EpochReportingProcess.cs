@@ -126,16 +126,13 @@ public static class EpochReportingProcess
         if (timedOut) return new RunnerResult(RunnerEnd.Failed, $"exceeded the trial time limit of {DurationText(context.WallClockLimit!.Value)} at epoch {epochs + 1}");
         if (stopped) return new RunnerResult(RunnerEnd.Stopped);
         if (hung) return new RunnerResult(RunnerEnd.Failed, $"{dialect.What} hung (silent for {DurationText(dialect.SilenceLimit!.Value)}) at epoch {epochs + 1}: killed");
-        if (process.ExitCode != 0)
-        {
-            string reason;
-            if (told is { End: RunnerEnd.Failed, Reason: { } toldReason }) reason = toldReason;
-            else reason = ExitReason.Describe(dialect.What, process.ExitCode, epochs, stderr.ToString());
-            return new RunnerResult(RunnerEnd.Failed, context.MemoryLimit is { } memoryLimit ? TrialMemoryLimit.Explain(reason, memoryLimit) : reason);
-        }
-        if (told is { End: RunnerEnd.Failed, Reason: { } failure } && context.MemoryLimit is { } bytes)
-            return told with { Reason = TrialMemoryLimit.Explain(failure, bytes) };
-        return told ?? new RunnerResult(RunnerEnd.Completed);
+        var result = process.ExitCode == 0 ? told ?? new RunnerResult(RunnerEnd.Completed)
+            : new RunnerResult(RunnerEnd.Failed, told is { End: RunnerEnd.Failed, Reason: { } toldReason }
+                ? toldReason
+                : ExitReason.Describe(dialect.What, process.ExitCode, epochs, stderr.ToString()));
+        return result is { End: RunnerEnd.Failed, Reason: { } failure } && context.MemoryLimit is { } bytes
+            ? result with { Reason = TrialMemoryLimit.Explain(failure, bytes) }
+            : result;
     }
 
     private static void Say(Process process, IEnumerable<string> lines)
