@@ -38,6 +38,19 @@ public class AutoSamplerTests
     }
 
     [Fact]
+    public void Each_running_trial_adds_one_to_the_patience()
+    {
+        // Trials suggested before the improvement was known finish after it: with w workers, w − 1 of them.
+        var flat = History([.. Enumerable.Range(0, 10).Select(i => 20.0 - i), .. Enumerable.Repeat(50.0, 10)]);
+        Assert.True(AutoSampler.IsStalled(Plane, flat, StudyDirection.Minimize));
+        var running = Enumerable.Range(20, 3).Select(n => new FrozenTrial(n, TrialState.Running, flat[0].Params, null, new Dictionary<int, double>()));
+        Assert.False(AutoSampler.IsStalled(Plane, [.. flat, .. running], StudyDirection.Minimize));
+        var longer = History([.. Enumerable.Range(0, 10).Select(i => 20.0 - i), .. Enumerable.Repeat(50.0, 13)]);
+        var stillRunning = Enumerable.Range(23, 3).Select(n => new FrozenTrial(n, TrialState.Running, flat[0].Params, null, new Dictionary<int, double>()));
+        Assert.True(AutoSampler.IsStalled(Plane, [.. longer, .. stillRunning], StudyDirection.Minimize));
+    }
+
+    [Fact]
     public void Switches_to_cmaes_centred_on_the_best_when_the_gp_stalls_and_back_when_cmaes_stalls()
     {
         var sampler = new AutoSampler(5, new SamplerOptions { GpCandidates = 64 });

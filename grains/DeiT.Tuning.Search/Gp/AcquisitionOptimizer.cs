@@ -5,10 +5,14 @@ namespace DeiT.Tuning.Search.Gp;
 /// <summary>
 /// Maximizes log-EI over the unit cube: scrambled Sobol candidates plus Gaussian perturbations of the best observed
 /// points, every candidate snapped to a real configuration before scoring; then projected gradient ascent (analytic
-/// gradient, backtracking) on the numeric coordinates of the best few, snapped and re-scored.
+/// gradient, backtracking) on the numeric coordinates of the best few, snapped and re-scored. A point within
+/// <see cref="MinSeparation"/> of a running trial is never chosen: the believer takes a running trial's value as
+/// known, so EI just beside it is the mean's slope alone, and such a twin adds almost nothing.
 /// </summary>
-internal sealed class AcquisitionOptimizer(GaussianProcess gp, UnitCubeEncoder encoder, double best)
+internal sealed class AcquisitionOptimizer(GaussianProcess gp, UnitCubeEncoder encoder, double best, IReadOnlyList<double[]> pending)
 {
+    public const double MinSeparation = 0.005;
+
     private const int Refined = 5;
     private const int RefineIterations = 30;
     private const int PerturbationsPerIncumbent = 32;
@@ -32,9 +36,11 @@ internal sealed class AcquisitionOptimizer(GaussianProcess gp, UnitCubeEncoder e
         Parallel.For(0, candidates.Count, i => scores[i] = Score(candidates[i]));
         var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToList();
 
-        var bestX = candidates[order[0]];
-        var bestScore = scores[order[0]];
-        var starts = order.Take(Refined).ToList();
+        var allowed = order.Where(i => Apart(candidates[i])).ToList();
+        if (allowed.Count == 0) allowed = order;
+        var bestX = candidates[allowed[0]];
+        var bestScore = scores[allowed[0]];
+        var starts = allowed.Take(Refined).ToList();
         var refined = new (double[] X, double Score)[starts.Count];
         Parallel.For(0, starts.Count, k =>
         {
@@ -42,13 +48,20 @@ internal sealed class AcquisitionOptimizer(GaussianProcess gp, UnitCubeEncoder e
             refined[k] = (x, Score(x));
         });
         foreach (var (x, score) in refined)
-            if (score > bestScore)
+            if (score > bestScore && Apart(x))
             {
                 bestScore = score;
                 bestX = x;
             }
         return bestX;
     }
+
+    private bool Apart(double[] x) => pending.All(p =>
+    {
+        double d2 = 0;
+        for (var d = 0; d < x.Length; d++) d2 += (x[d] - p[d]) * (x[d] - p[d]);
+        return d2 >= MinSeparation * MinSeparation;
+    });
 
     public double Score(double[] x)
     {

@@ -10,8 +10,8 @@ namespace DeiT.Tuning.Search.Samplers;
 /// ill-conditioned objectives with a huge range do not flatten it; it wins on smooth landscapes by a wide margin, while
 /// on rugged or ill-conditioned ones CMA-ES keeps descending where a GP stalls. The switch:
 /// <list type="bullet">
-/// <item>a phase is stalled when <see cref="Patience"/> of its own finished trials (max(10, 2·parameters)) since the
-///   last improvement did not beat the best; the phase then hands over to the other model;</item>
+/// <item>a phase is stalled when <see cref="Patience"/> of its own finished trials (max(10, 2·parameters), plus one per
+///   running trial) since the last improvement did not beat the best; the phase then hands over to the other model;</item>
 /// <item>each CMA-ES phase starts a local run at the best trial, its step the spread of the next-best trials around it
 ///   (what the GP found, refined); within a phase, runs that converge restart IPOP-style from random points;</item>
 /// <item>over <see cref="MaxGpObservations"/> finished trials: CMA-ES only, since the GP's cost grows as n³ (a GP suggestion
@@ -54,7 +54,10 @@ public sealed class AutoSampler(int seed, SamplerOptions options) : ISampler
     /// suggestions) and after the best completed trial have finished, none of them better. Counting the phase's own
     /// trials, not every trial that finished since it began, matters with parallel workers: the other model's running
     /// trials finish during the new phase, and with 8 workers they used up CMA-ES's patience before its first
-    /// generation was complete, so it never ran on Rosenbrock-4.
+    /// generation was complete, so it never ran on Rosenbrock-4. The patience grows by one per running trial: with w
+    /// workers the w−1 trials suggested before an improvement was known finish after it without having seen it, and
+    /// counting them switched a GP that was still descending to CMA-ES (Branin, 40 trials, 8 workers: median regret
+    /// 0.094 → 0.002).
     /// </summary>
     public static bool IsStalled(SearchSpace space, IReadOnlyList<FrozenTrial> trials, StudyDirection direction, int phaseStart = 0)
     {
@@ -65,7 +68,8 @@ public sealed class AutoSampler(int seed, SamplerOptions options) : ISampler
         for (var i = 0; i < finished.Count; i++)
             if (finished[i].State == TrialState.Complete && finished[i].Value is { } v && double.IsFinite(v) && sign * v < best)
                 (best, bestIndex) = (sign * v, i);
-        return bestIndex >= 0 && finished.Skip(bestIndex + 1).Count(t => t.Number >= phaseStart) >= Patience(space);
+        var running = trials.Count - finished.Count;
+        return bestIndex >= 0 && finished.Skip(bestIndex + 1).Count(t => t.Number >= phaseStart) >= Patience(space) + running;
     }
 
     private sealed record State(string Gp, string Cmaes, string LastModel, int PhaseStart);

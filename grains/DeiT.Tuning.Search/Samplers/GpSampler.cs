@@ -9,6 +9,11 @@ namespace DeiT.Tuning.Search.Samplers;
 /// Gaussian-process Bayesian optimization. Startup: scrambled Sobol points. Then: a Matérn-5/2 ARD GP on the unit
 /// cube (log parameters warped, integers at cell centres, categoricals one-hot) fitted to standardized outputs by
 /// MAP over its hyperparameters (warm-started from the previous fit), and the configuration maximizing log-EI.
+/// <para>The GP's prior mean is the worst observation, not the average: far from every trial the model expects
+/// nothing better than the worst seen. With a zero mean, EI late in a search went to the corners of the cube, where
+/// the variance is largest (in `bench samplers`, 146 of 800 Hartmann-6 suggestions had all six coordinates at a
+/// bound); with the worst as the mean none did, and the suite's regrets fell (geometric mean to Optuna's best
+/// 0.091 → 0.039 for gp, 0.054 → 0.040 for auto).</para>
 /// <para>What the model sees of each trial (all turned into minimization), after <see cref="BudgetView"/> has turned
 /// the trials that reached the largest well-observed epoch into observations there while completed trials are few:</para>
 /// <list type="bullet">
@@ -18,7 +23,8 @@ namespace DeiT.Tuning.Search.Samplers;
 /// <item>failed, diverged (non-finite value) or pruned before any report: the worst value observed, so the model
 ///   steers away without the outlier wrecking the output scale;</item>
 /// <item>running: a pending point with the posterior mean as its value (kriging believer), which leaves the mean
-///   unchanged but collapses the variance there, so parallel suggestions spread out.</item>
+///   unchanged but collapses the variance there, so parallel suggestions spread out; as in Ginsbourger et al.'s
+///   believer the believed values count as observations, so the incumbent EI must beat includes them.</item>
 /// </list>
 /// </summary>
 /// <param name="warpOutputs">
@@ -49,7 +55,7 @@ public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs
         var (x, y) = Observations(encoder, trials, direction);
         if (x.Count < Math.Max(StartupTrials(space), 2)) return _startup.Suggest(space, trials, direction);
 
-        var standardized = warpOutputs ? OutputWarp.Apply(y) : OutputWarp.Standardize(y);
+        var standardized = WorstAsPriorMean(warpOutputs ? OutputWarp.Apply(y) : OutputWarp.Standardize(y));
         var parameters = FitKernel(x, standardized, encoder.Dimensions);
         var gp = new GaussianProcess([.. x], standardized, parameters);
         var best = gp.TrainingMean.Min();
@@ -60,13 +66,21 @@ public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs
             : [];
         if (pending.Count > 0)
         {
-            var believed = pending.Select(p => gp.Predict(p).Mean);
+            var believed = pending.Select(p => gp.Predict(p).Mean).ToList();
+            best = Math.Min(best, believed.Min());
             gp = new GaussianProcess([.. x, .. pending], [.. standardized, .. believed], parameters);
         }
 
-        var optimizer = new AcquisitionOptimizer(gp, encoder, best);
+        var optimizer = new AcquisitionOptimizer(gp, encoder, best, pending);
         var chosen = optimizer.Maximize(options.GpCandidates, seed * 1_000_003L + _suggestions, incumbents, _rng);
         return encoder.Decode(chosen);
+    }
+
+    /// <summary>The values shifted so the worst is 0: the zero-mean GP's prior mean becomes the worst observation.</summary>
+    internal static double[] WorstAsPriorMean(double[] values)
+    {
+        var worst = values.Max();
+        return values.Select(v => v - worst).ToArray();
     }
 
     /// <summary>
