@@ -11,7 +11,7 @@ namespace DeiT.Tuning.Search.Gp;
 /// </summary>
 internal sealed class AcquisitionOptimizer(GaussianProcess gp, UnitCubeEncoder encoder, double best, IReadOnlyList<double[]> pending)
 {
-    public const double MinSeparation = 0.005;
+    private const double MinSeparation = 0.005;
 
     private const int Refined = 5;
     private const int RefineIterations = 30;

@@ -7,8 +7,9 @@ namespace DeiT.Tuning.Search.Samplers;
 
 /// <summary>
 /// Gaussian-process Bayesian optimization. Startup: scrambled Sobol points. Then: a Matérn-5/2 ARD GP on the unit
-/// cube (log parameters warped, integers at cell centres, categoricals one-hot) fitted to standardized outputs by
-/// MAP over its hyperparameters (warm-started from the previous fit), and the configuration maximizing log-EI.
+/// cube (log parameters warped, integers at cell centres, categoricals one-hot) fitted to standardized outputs,
+/// shifted so the worst is zero, by MAP over its hyperparameters (warm-started from the previous fit), and the
+/// configuration maximizing log-EI.
 /// <para>The GP's prior mean is the worst observation, not the average: far from every trial the model expects
 /// nothing better than the worst seen. With a zero mean, EI late in a search went to the corners of the cube, where
 /// the variance is largest (Hartmann-6, 20 seeds × 40 trials: 146 of 800 suggestions had all six coordinates at a
@@ -55,9 +56,9 @@ public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs
         var (x, y) = Observations(encoder, trials, direction);
         if (x.Count < Math.Max(StartupTrials(space), 2)) return _startup.Suggest(space, trials, direction);
 
-        var standardized = WorstAsPriorMean(warpOutputs ? OutputWarp.Apply(y) : OutputWarp.Standardize(y));
-        var parameters = FitKernel(x, standardized, encoder.Dimensions);
-        var gp = new GaussianProcess([.. x], standardized, parameters);
+        var outputs = WorstAsPriorMean(warpOutputs ? OutputWarp.Apply(y) : OutputWarp.Standardize(y));
+        var parameters = FitKernel(x, outputs, encoder.Dimensions);
+        var gp = new GaussianProcess([.. x], outputs, parameters);
         var best = gp.TrainingMean.Min();
         var incumbents = Enumerable.Range(0, x.Count).OrderBy(i => gp.TrainingMean[i]).Take(5).Select(i => x[i]).ToList();
 
@@ -68,7 +69,7 @@ public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs
         {
             var believed = pending.Select(p => gp.Predict(p).Mean).ToList();
             best = Math.Min(best, believed.Min());
-            gp = new GaussianProcess([.. x, .. pending], [.. standardized, .. believed], parameters);
+            gp = new GaussianProcess([.. x, .. pending], [.. outputs, .. believed], parameters);
         }
 
         var optimizer = new AcquisitionOptimizer(gp, encoder, best, pending);
