@@ -95,12 +95,18 @@ public class AutoSamplerTests
     }
 
     [Fact]
-    public void Output_copula_keeps_order_and_removes_scale()
+    public void Log_warp_keeps_order_and_the_spacing_near_the_best_value()
     {
-        var warped = OutputWarp.Copula([1e5, 1, 3, 3, 2]);
-        Assert.Equal(warped[2], warped[3]);
-        Assert.True(warped[1] < warped[4] && warped[4] < warped[2] && warped[3] < warped[0]);
-        Assert.Equal(-warped[1], warped[0], 12); // symmetric around 0 however far the outlier lies
+        // Six-hump camel near its optimum, with its long tail: the two best differ by 6e-4.
+        double[] y = [-1.0316, -1.0310, -0.9, -0.2, 2.1, 5.0, 30, 160, 12, 0.7];
+        var warped = OutputWarp.LogAboveBest(y);
+        var order = Enumerable.Range(0, y.Length).OrderBy(i => y[i]).ToArray();
+        for (var k = 1; k < order.Length; k++) Assert.True(warped[order[k - 1]] < warped[order[k]]);
+        Assert.Equal(0, warped.Average(), 12);
+        Assert.Equal(1, Math.Sqrt(warped.Average(v => v * v)), 12);
+        // Ranks put the two best 0.3 apart (of a range of ~3.4); the log keeps them nearly as close as the values are.
+        Assert.True(warped[1] - warped[0] < 0.01, $"the two best are {warped[1] - warped[0]} apart");
+        Assert.True(warped.Max() - warped.Min() > 2.5);
     }
 
     [Theory]
@@ -117,12 +123,12 @@ public class AutoSamplerTests
     }
 
     [Fact]
-    public void The_warp_is_a_power_where_one_makes_the_values_symmetric_and_the_ranks_where_none_does()
+    public void The_warp_is_a_power_where_one_makes_the_values_symmetric_and_the_log_where_none_does()
     {
         var smooth = new[] { 0.5, 1.2, 3.3, 0.1, 8.0, 2.2, 0.9, 15.0 };
         Assert.Equal(OutputWarp.YeoJohnson(smooth).Warped, OutputWarp.Apply(smooth));
         // Rosenbrock-like: most values near 10⁴, a few good ones near 0, one far outlier.
         var crowded = new[] { 3.0, 9e3, 1.1e4, 1.2e4, 8e3, 1e4, 9.5e3, 1.05e4, 2e6, 1.15e4 };
-        Assert.Equal(OutputWarp.Copula(crowded), OutputWarp.Apply(crowded));
+        Assert.Equal(OutputWarp.LogAboveBest(crowded), OutputWarp.Apply(crowded));
     }
 }

@@ -179,6 +179,27 @@ public class SamplerTests
     }
 
     [Fact]
+    public void Gp_with_warped_outputs_resolves_the_optimum_of_a_skewed_function()
+    {
+        // Six-hump camel's values span −1.03…160, so the warp falls back from Yeo-Johnson. With the ranks as that
+        // fallback the GP read the equal rank steps between near-equal values as noise: after 40 trials seeds 0, 2
+        // and 4 were at regrets 1.09, 0.0027 and 0.0026. With the log above the best value, all five below 1e-3.
+        var function = Benchmarks.TestFunction.Get("six_hump_camel");
+        foreach (var seed in Enumerable.Range(0, 5))
+        {
+            var sampler = new GpSampler(seed, new SamplerOptions(), warpOutputs: true);
+            var history = new List<FrozenTrial>();
+            for (var t = 0; t < 40; t++)
+            {
+                var x = sampler.Suggest(function.Space, history, StudyDirection.Minimize);
+                history.Add(Trials.Complete(t, x, function[x]));
+            }
+            var regret = history.Min(t => t.Value!.Value) - function.Minimum;
+            Assert.True(regret < 1e-3, $"seed {seed}: regret {regret} after 40 trials");
+        }
+    }
+
+    [Fact]
     public void Tpe_samples_like_random_during_startup()
     {
         var space = new SearchSpace([new FloatDistribution("x", 0, 1)]);

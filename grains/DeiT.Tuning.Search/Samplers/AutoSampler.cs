@@ -6,7 +6,7 @@ namespace DeiT.Tuning.Search.Samplers;
 /// <summary>
 /// The default sampler: GP Bayesian optimization while it keeps finding better configurations, CMA-ES where it is
 /// lost. The GP (Sobol startup, Matérn-5/2, log-EI; handles int, categorical, conditional and running trials) is fitted
-/// to warped outputs (<see cref="Gp.OutputWarp"/>: a Yeo-Johnson power, or ranks where the values stay skewed), so
+/// to warped outputs (<see cref="Gp.OutputWarp"/>: a Yeo-Johnson power, or a log where the values stay skewed), so
 /// ill-conditioned objectives with a huge range do not flatten it; it wins on smooth landscapes by a wide margin, while
 /// on rugged or ill-conditioned ones CMA-ES keeps descending where a GP stalls. The switch:
 /// <list type="bullet">
