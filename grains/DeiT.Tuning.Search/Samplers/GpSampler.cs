@@ -30,8 +30,8 @@ namespace DeiT.Tuning.Search.Samplers;
 /// </summary>
 /// <param name="warpOutputs">
 /// Fit the GP to warped values (<see cref="OutputWarp"/>: a maximum-likelihood Yeo-Johnson power, or the log of the
-/// distance above the best value where no power makes them near-symmetric) instead of the values: robust to the huge dynamic range of
-/// ill-conditioned objectives (Rosenbrock spans 10⁵) and to outliers; <see cref="AutoSampler"/> uses it.
+/// distance above the best value where no power makes them near-symmetric) instead of the values: robust to the huge
+/// dynamic range of ill-conditioned objectives (Rosenbrock spans 10⁵) and to outliers; <see cref="AutoSampler"/> uses it.
 /// </param>
 public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs = false) : ISampler
 {
