@@ -1,3 +1,4 @@
+using DeiT.Tuning.Search.Distributions;
 using DeiT.Tuning.Search.Gp;
 using DeiT.Tuning.Search.Random;
 
@@ -100,5 +101,25 @@ public class GpMathTests
         }
         // Asymptotically h(z) ≈ φ(z)/z²: log h(−40) ≈ −800 − ½log 2π − 2 log 40.
         Assert.Equal(-800 - 0.5 * Math.Log(2 * Math.PI) - 2 * Math.Log(40), LogExpectedImprovement.LogH(-40), 2);
+    }
+
+    [Fact]
+    public void Without_sobol_candidates_the_acquisition_ends_in_the_ei_maximum_around_the_incumbents()
+    {
+        // A zero-mean GP on values near 1 in [0, 0.3] (best between trials, near 0.12), on poor values packed into
+        // [0.45, 0.7], and nothing beyond: EI is largest near x = 1, with a smaller maximum near 0.12. Ascent from the
+        // incumbents alone (GpSampler's local suggestions) cannot cross the packed stretch, where EI is flat zero.
+        var encoder = new UnitCubeEncoder(new SearchSpace([new FloatDistribution("x", 0, 1)]));
+        double[] good = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3], poor = [0.45, 0.5, 0.55, 0.6, 0.65, 0.7];
+        var x = good.Concat(poor).Select(v => new[] { v }).ToArray();
+        var y = good.Select(v => 1 + (v - 0.12) * (v - 0.12)).Concat(poor.Select(_ => 2.0)).ToArray();
+        var gp = new GaussianProcess(x, y, new KernelParams([Math.Log(0.1)], 0, Math.Log(1e-6)));
+        var incumbents = x.Take(good.Length).OrderBy(p => Math.Abs(p[0] - 0.12)).Take(5).ToList();
+        var optimizer = new AcquisitionOptimizer(gp, encoder, y.Min(), []);
+
+        var global = optimizer.Maximize(256, 7, incumbents, new Rng(7))[0];
+        var local = optimizer.Maximize(0, 7, incumbents, new Rng(7))[0];
+        Assert.True(global > 0.75, $"with Sobol candidates EI's global maximum: {global}");
+        Assert.InRange(local, 0, 0.4);
     }
 }

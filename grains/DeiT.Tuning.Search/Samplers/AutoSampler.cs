@@ -19,12 +19,15 @@ namespace DeiT.Tuning.Search.Samplers;
 /// </list>
 /// Both models and the stall test see the trials through <see cref="BudgetView"/>: while few trials have completed
 /// (Hyperband, ASHA), at the largest epoch enough of them reached.
+/// <para>With parallel workers, every other GP suggestion maximizes EI from around the best trials only
+/// (<c>localWhileRunning</c> of <see cref="GpSampler"/>). Public suite, 30 seeds, geometric mean of the regret ratio to
+/// sequential at the same trial count: 4 workers 1.68 → 1.42 (Shekel-10@100 0.51 → 0.094), 8 workers 4.83 → 4.20.</para>
 /// </summary>
 public sealed class AutoSampler(int seed, SamplerOptions options) : ISampler
 {
     public const int MaxGpObservations = 500;
 
-    private readonly GpSampler _gp = new(seed, options, warpOutputs: true);
+    private readonly GpSampler _gp = new(seed, options, warpOutputs: true, localWhileRunning: true);
     private readonly CmaEsSampler _cmaes = new(seed + 104729, options, startAtBest: true);
     private int _phaseStart;
 

@@ -33,7 +33,14 @@ namespace DeiT.Tuning.Search.Samplers;
 /// distance above the best value where no power makes them near-symmetric) instead of the values: robust to the huge
 /// dynamic range of ill-conditioned objectives (Rosenbrock spans 10⁵) and to outliers; <see cref="AutoSampler"/> uses it.
 /// </param>
-public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs = false) : ISampler
+/// <param name="localWhileRunning">
+/// While trials are running, every other suggestion maximizes EI from starting points around the best five trials only
+/// (perturbations of their numeric coordinates; no Sobol candidates), so it ends in the EI maximum nearest them. With
+/// parallel workers the believer makes the region of the best trials look known once running trials sit there, and
+/// EI's global maximum now and then jumps to a far, uncertain corner. <see cref="AutoSampler"/> uses it; see its
+/// summary for the figures.
+/// </param>
+public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs = false, bool localWhileRunning = false) : ISampler
 {
     private const int FitIterations = 50;
     private const int WarmFitIterations = 25;
@@ -73,7 +80,8 @@ public sealed class GpSampler(int seed, SamplerOptions options, bool warpOutputs
         }
 
         var optimizer = new AcquisitionOptimizer(gp, encoder, best, pending);
-        var chosen = optimizer.Maximize(options.GpCandidates, seed * 1_000_003L + _suggestions, incumbents, _rng);
+        var local = localWhileRunning && pending.Count > 0 && _suggestions % 2 == 0 && encoder.Continuous.Any(c => c);
+        var chosen = optimizer.Maximize(local ? 0 : options.GpCandidates, seed * 1_000_003L + _suggestions, incumbents, _rng);
         return encoder.Decode(chosen);
     }
 
