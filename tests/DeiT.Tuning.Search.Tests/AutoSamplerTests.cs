@@ -43,10 +43,10 @@ public class AutoSamplerTests
         // Trials suggested before the improvement was known finish after it: with w workers, w − 1 of them.
         var flat = History([.. Enumerable.Range(0, 10).Select(i => 20.0 - i), .. Enumerable.Repeat(50.0, 10)]);
         Assert.True(AutoSampler.IsStalled(Plane, flat, StudyDirection.Minimize));
-        var running = Enumerable.Range(20, 3).Select(n => new FrozenTrial(n, TrialState.Running, flat[0].Params, null, new Dictionary<int, double>()));
+        var running = Enumerable.Range(20, 3).Select(n => Trials.Running(n, flat[0].Params));
         Assert.False(AutoSampler.IsStalled(Plane, [.. flat, .. running], StudyDirection.Minimize));
         var longer = History([.. Enumerable.Range(0, 10).Select(i => 20.0 - i), .. Enumerable.Repeat(50.0, 13)]);
-        var stillRunning = Enumerable.Range(23, 3).Select(n => new FrozenTrial(n, TrialState.Running, flat[0].Params, null, new Dictionary<int, double>()));
+        var stillRunning = Enumerable.Range(23, 3).Select(n => Trials.Running(n, flat[0].Params));
         Assert.True(AutoSampler.IsStalled(Plane, [.. longer, .. stillRunning], StudyDirection.Minimize));
     }
 

@@ -28,6 +28,18 @@ public class SamplerTests
         return (sampler, history);
     }
 
+    /// <summary>Sequential trials of a test function, each completed before the next suggestion.</summary>
+    private static List<FrozenTrial> Minimize(ISampler sampler, Benchmarks.TestFunction function, int trials)
+    {
+        var history = new List<FrozenTrial>();
+        for (var t = 0; t < trials; t++)
+        {
+            var x = sampler.Suggest(function.Space, history, StudyDirection.Minimize);
+            history.Add(Trials.Complete(t, x, function[x]));
+        }
+        return history;
+    }
+
     public static TheoryData<string> Names => new(SamplerFactory.Names);
 
     [Theory]
@@ -165,14 +177,8 @@ public class SamplerTests
         var corners = 0;
         foreach (var seed in new[] { 0, 1 })
         {
-            var sampler = new GpSampler(seed, new SamplerOptions(), warpOutputs: true);
-            var history = new List<FrozenTrial>();
-            for (var t = 0; t < 40; t++)
-            {
-                var x = sampler.Suggest(function.Space, history, StudyDirection.Minimize);
-                if (x.Values.All(v => v.Number is 0 or 1)) corners++;
-                history.Add(Trials.Complete(t, x, function[x]));
-            }
+            var history = Minimize(new GpSampler(seed, new SamplerOptions(), warpOutputs: true), function, 40);
+            corners += history.Count(t => t.Params.Values.All(v => v.Number is 0 or 1));
             Assert.True(history.Min(t => t.Value!.Value) - function.Minimum < 0.15, $"seed {seed} should still find a minimum");
         }
         Assert.Equal(0, corners);
@@ -187,13 +193,7 @@ public class SamplerTests
         var function = Benchmarks.TestFunction.Get("six_hump_camel");
         foreach (var seed in Enumerable.Range(0, 5))
         {
-            var sampler = new GpSampler(seed, new SamplerOptions(), warpOutputs: true);
-            var history = new List<FrozenTrial>();
-            for (var t = 0; t < 40; t++)
-            {
-                var x = sampler.Suggest(function.Space, history, StudyDirection.Minimize);
-                history.Add(Trials.Complete(t, x, function[x]));
-            }
+            var history = Minimize(new GpSampler(seed, new SamplerOptions(), warpOutputs: true), function, 40);
             var regret = history.Min(t => t.Value!.Value) - function.Minimum;
             Assert.True(regret < 1e-3, $"seed {seed}: regret {regret} after 40 trials");
         }
