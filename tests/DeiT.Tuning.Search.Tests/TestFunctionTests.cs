@@ -67,9 +67,11 @@ public class TestFunctionTests
     public void Regret_is_non_negative_and_shrinks_with_budget()
     {
         var f = TestFunction.Get("branin");
-        var results = SamplerBenchmark.Regret(f, "sobol", [4, 64], 3);
-        Assert.All(results.SelectMany(r => r.Regrets), r => Assert.True(r >= 0));
-        Assert.True(results[1].Median < results[0].Median);
+        var curves = SamplerBenchmark.Curves(f, "sobol", 64, 3);
+        Assert.All(curves.PerSeed.SelectMany(c => c), r => Assert.True(r >= 0));
+        Assert.All(curves.PerSeed, c => Assert.Equal(c.Order().Reverse(), c)); // the best so far never gets worse
+        Assert.True(curves.At(64).Median < curves.At(4).Median);
+        Assert.Equal(curves.MedianAt(4), curves.At(4).Median);
     }
 
     [Fact]
@@ -96,17 +98,39 @@ public class TestFunctionTests
     [Fact]
     public void Parallel_quality_compares_each_sampler_with_workers_to_itself_sequential()
     {
-        RegretResult R(string f, int trials, int workers, double median) => new(f, "auto", trials, workers, [median]);
-        var quality = RegretComparison.Parallel(
+        // One seed per run; regret after each of 4 finished trials.
+        RegretCurves Run(string f, int workers, params double[] curve) => new(f, "auto", workers, [curve]);
+        var cells = RegretComparison.ParallelCells(
         [
-            R("branin", 40, 1, 0.10), R("branin", 40, 4, 0.12), R("branin", 100, 1, 0.01), R("branin", 100, 4, 0.04),
-            R("mixed", 40, 1, 1e-9), R("mixed", 40, 4, 5e-7), // both solved: ratio 1
-            R("hartmann6", 40, 8, 0.5), // no sequential run of this cell: left out
-        ]);
+            Run("branin", 1, 0.5, 0.10, 0.05, 0.01), Run("branin", 4, 0.9, 0.12, 0.04, 0.04),
+            Run("mixed", 1, 1e-3, 1e-9, 1e-9, 1e-9), Run("mixed", 4, 1e-2, 1e-3, 5e-7, 5e-7), // both solved from trial 3 on
+            Run("hartmann6", 8, 1, 1, 0.5, 0.5), // no sequential run of this function: left out
+        ], [2, 4]);
 
-        var four = Assert.Single(quality);
-        Assert.Equal((4, 3, 2), (four.Workers, four.Cells, four.WithinTolerance));
-        Assert.Equal(Math.Cbrt(1.2 * 4.0 * 1.0), four.GeometricMeanRatio, 12);
+        Assert.Equal(4, cells.Count);
+        var branin2 = cells.Single(c => c.Function == "branin" && c.Trials == 2);
+        Assert.Equal((0.12, 0.10, 3), (branin2.Median, branin2.SequentialMedian, branin2.TrialsToMatch!.Value));
+        Assert.Equal(4.0 * 2 / 3, branin2.Speedup!.Value, 12); // 4 workers finish 3 trials in the time of 3/4 of one
+        var branin4 = cells.Single(c => c.Function == "branin" && c.Trials == 4);
+        Assert.Null(branin4.TrialsToMatch); // 0.04 never reaches 0.01
+        Assert.Null(branin4.Speedup);
+        var mixed2 = cells.Single(c => c.Function == "mixed" && c.Trials == 2);
+        Assert.Equal(3, mixed2.TrialsToMatch);
+
+        var four = Assert.Single(RegretComparison.Parallel(cells));
+        Assert.Equal((4, 4, 2, 3), (four.Workers, four.Cells, four.WithinTolerance, four.Matched));
+        Assert.Equal(Math.Pow(1.2 * 4.0 * 1000 * 1.0, 0.25), four.GeometricMeanRatio, 12);
+        Assert.Equal(Math.Cbrt(4.0 * 2 / 3 * (4.0 * 2 / 3) * (4.0 * 4 / 3)), four.GeometricMeanSpeedup!.Value, 12);
+    }
+
+    [Fact]
+    public void Trials_to_reach_a_regret_read_the_median_over_seeds()
+    {
+        var curves = new RegretCurves("branin", "gp", 1, [[3, 2, 1, 0.5], [4, 1, 1, 1], [9, 9, 0.2, 0.2]]);
+        Assert.Equal([4, 2, 1, 0.5], Enumerable.Range(1, 4).Select(curves.MedianAt));
+        Assert.Equal(2, curves.TrialsToReach(2));
+        Assert.Equal(4, curves.TrialsToReach(0.6));
+        Assert.Null(curves.TrialsToReach(0.1));
+        Assert.Equal(1, new RegretCurves("mixed", "gp", 1, [[5e-7, 0]]).TrialsToReach(1e-9)); // below the solved regret
     }
 }
-

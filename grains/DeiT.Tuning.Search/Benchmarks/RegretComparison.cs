@@ -12,10 +12,29 @@ public sealed record ComparisonRow(
 public sealed record GeometricMeanRatio(string Sampler, int Trials, double ToPeerBest, double? ToPeerTpe, int Functions);
 
 /// <summary>
-/// One sampler with asynchronous workers against itself run sequentially, over the (function, budget) cells both ran:
-/// how many cells are within <see cref="RegretComparison.ParallelTolerance"/> of sequential, and the geometric mean ratio.
+/// One (function, budget) of a sampler run with asynchronous workers beside the same sampler run sequentially:
+/// both median regrets at the budget, and after how many finished trials the parallel run's median regret reached the
+/// sequential one's (null: not within the run).
 /// </summary>
-public sealed record ParallelQuality(string Sampler, int Workers, int Cells, int WithinTolerance, double GeometricMeanRatio);
+public sealed record ParallelCell(string Function, string Sampler, int Trials, int Workers, double Median, double SequentialMedian, int? TrialsToMatch)
+{
+    public double Ratio => RegretComparison.Ratio(Median, SequentialMedian);
+
+    /// <summary>
+    /// How much sooner, in wall-clock time, the workers reach the sequential run's regret at the budget when trials
+    /// take the same time on average: w workers finish n trials in the time one finishes n/w.
+    /// </summary>
+    public double? Speedup => TrialsToMatch is { } n ? (double)Workers * Trials / n : null;
+}
+
+/// <summary>
+/// One sampler with asynchronous workers against itself run sequentially, over the (function, budget) cells both ran:
+/// how many cells are within <see cref="RegretComparison.ParallelTolerance"/> of sequential, the geometric mean ratio,
+/// and the geometric mean <see cref="ParallelCell.Speedup"/> over the <paramref name="Matched"/> cells that reached the
+/// sequential regret within the run.
+/// </summary>
+public sealed record ParallelQuality(
+    string Sampler, int Workers, int Cells, int WithinTolerance, double GeometricMeanRatio, int Matched, double? GeometricMeanSpeedup);
 
 public static class RegretComparison
 {
@@ -38,20 +57,30 @@ public static class RegretComparison
     /// <summary>The goal for parallel suggestions: regret with workers at most 1.3× the sequential regret.</summary>
     public const double ParallelTolerance = 1.3;
 
-    public static IReadOnlyList<ParallelQuality> Parallel(IReadOnlyList<RegretResult> regrets)
+    /// <summary>Each run with workers beside the sequential run of the same function and sampler, at each budget.</summary>
+    public static IReadOnlyList<ParallelCell> ParallelCells(IReadOnlyList<RegretCurves> runs, IReadOnlyList<int> budgets)
     {
-        var sequential = regrets.Where(r => r.Workers == 1).ToDictionary(r => (r.Function, r.Sampler, r.Trials), r => r.Median);
-        return regrets
-            .Where(r => r.Workers > 1 && sequential.ContainsKey((r.Function, r.Sampler, r.Trials)))
-            .GroupBy(r => (r.Sampler, r.Workers))
-            .Select(g =>
+        var sequential = runs.Where(r => r.Workers == 1).ToDictionary(r => (r.Function, r.Sampler));
+        return runs
+            .Where(r => r.Workers > 1 && sequential.ContainsKey((r.Function, r.Sampler)))
+            .SelectMany(r => budgets.Select(b =>
             {
-                var ratios = g.Select(r => Ratio(r.Median, sequential[(r.Function, r.Sampler, r.Trials)])).ToList();
-                return new ParallelQuality(g.Key.Sampler, g.Key.Workers, ratios.Count, ratios.Count(x => x <= ParallelTolerance),
-                    Math.Exp(ratios.Average(Math.Log)));
-            })
+                var target = sequential[(r.Function, r.Sampler)].MedianAt(b);
+                return new ParallelCell(r.Function, r.Sampler, b, r.Workers, r.MedianAt(b), target, r.TrialsToReach(target));
+            }))
             .ToList();
     }
+
+    public static IReadOnlyList<ParallelQuality> Parallel(IReadOnlyList<ParallelCell> cells) =>
+        cells.GroupBy(c => (c.Sampler, c.Workers))
+            .Select(g =>
+            {
+                var ratios = g.Select(c => c.Ratio).ToList();
+                var speedups = g.Where(c => c.Speedup is not null).Select(c => c.Speedup!.Value).ToList();
+                return new ParallelQuality(g.Key.Sampler, g.Key.Workers, ratios.Count, ratios.Count(x => x <= ParallelTolerance),
+                    Geo(ratios), speedups.Count, speedups.Count > 0 ? Geo(speedups) : null);
+            })
+            .ToList();
 
     public static IReadOnlyList<GeometricMeanRatio> GeometricMeans(IReadOnlyList<ComparisonRow> rows)
     {
@@ -61,9 +90,10 @@ public static class RegretComparison
         return byBudget.Concat(overall).ToList();
     }
 
+    private static double Geo(IEnumerable<double> xs) => Math.Exp(xs.Average(Math.Log));
+
     private static GeometricMeanRatio Summarize(string sampler, int trials, List<ComparisonRow> rows)
     {
-        static double Geo(IEnumerable<double> xs) => Math.Exp(xs.Average(Math.Log));
         var tpe = rows.Where(r => r.RatioToPeerTpe is not null).Select(r => r.RatioToPeerTpe!.Value).ToList();
         return new GeometricMeanRatio(sampler, trials, Geo(rows.Select(r => r.RatioToPeerBest!.Value)), tpe.Count > 0 ? Geo(tpe) : null, rows.Count);
     }

@@ -17,22 +17,18 @@ public sealed record LatencyResult(string Sampler, int Observations, double Mill
 public static class SamplerBenchmark
 {
     /// <summary>
-    /// Runs max(budgets) trials with seeds 0…seeds−1 and records each run's simple regret after each budget (counted
-    /// in finished trials). With more than one worker the run is asynchronous: each trial takes a random duration in
+    /// Runs <paramref name="trials"/> trials with seeds 0…seeds−1 and records each run's simple regret after each
+    /// finished trial. With more than one worker the run is asynchronous: each trial takes a random duration in
     /// [1, 2), the next suggestion is made when the earliest running trial finishes, and the sampler sees the other
     /// workers' trials as running.
     /// </summary>
-    public static IReadOnlyList<RegretResult> Regret(
-        TestFunction function, string sampler, IReadOnlyList<int> budgets, int seeds, int workers = 1, SamplerOptions? options = null)
+    public static RegretCurves Curves(TestFunction function, string sampler, int trials, int seeds, int workers = 1, SamplerOptions? options = null)
     {
-        var maxTrials = budgets.Max();
-        var regrets = budgets.Select(_ => new double[seeds]).ToArray();
+        var perSeed = new List<double[]>();
         for (var seed = 0; seed < seeds; seed++)
-        {
-            var curve = BestCurve(function, SamplerFactory.Create(sampler, seed, options), maxTrials, workers, seed);
-            for (var b = 0; b < budgets.Count; b++) regrets[b][seed] = curve[budgets[b] - 1] - function.Minimum;
-        }
-        return budgets.Select((b, i) => new RegretResult(function.Name, sampler, b, workers, regrets[i])).ToList();
+            perSeed.Add(BestCurve(function, SamplerFactory.Create(sampler, seed, options), trials, workers, seed)
+                .Select(best => best - function.Minimum).ToArray());
+        return new RegretCurves(function.Name, sampler, workers, perSeed);
     }
 
     /// <summary>The best value after each finished trial (in finishing order).</summary>

@@ -72,18 +72,20 @@ public static class SamplersCommand
 
     private static int Run(Settings s)
     {
-        var regrets = new List<RegretResult>();
+        var runs = new List<RegretCurves>();
         foreach (var function in s.Functions)
             foreach (var sampler in s.Samplers)
                 foreach (var w in s.Workers)
                 {
                     Console.Error.WriteLine($"regret: {function.Name} × {sampler} × {w} worker(s) ({s.Seeds} seeds × {s.Budgets.Max()} trials)…");
-                    regrets.AddRange(SamplerBenchmark.Regret(function, sampler, s.Budgets, s.Seeds, w));
+                    runs.Add(SamplerBenchmark.Curves(function, sampler, s.Budgets.Max(), s.Seeds, w));
                 }
+        var regrets = runs.SelectMany(r => s.Budgets.Select(r.At)).ToList();
         var sequential = regrets.Where(r => r.Workers == 1).ToList();
         var rows = s.Peer.Count > 0 ? RegretComparison.Rows(sequential, s.Peer) : [];
         var means = RegretComparison.GeometricMeans(rows);
-        var parallel = RegretComparison.Parallel(regrets);
+        var parallelCells = RegretComparison.ParallelCells(runs, s.Budgets);
+        var parallel = RegretComparison.Parallel(parallelCells);
         var latencyFunction = TestFunction.Get("hartmann6");
         var latencies = new List<LatencyResult>();
         foreach (var sampler in s.Samplers)
@@ -112,6 +114,13 @@ public static class SamplersCommand
                 {
                     sampler = q.Sampler, workers = q.Workers, cells = q.Cells, within_tolerance = q.WithinTolerance,
                     tolerance = RegretComparison.ParallelTolerance, geometric_mean_ratio_to_sequential = q.GeometricMeanRatio,
+                    matched = q.Matched, geometric_mean_speedup_of_matched = q.GeometricMeanSpeedup,
+                }),
+                parallel_cells = parallelCells.Select(c => new
+                {
+                    function = c.Function, sampler = c.Sampler, trials = c.Trials, workers = c.Workers, median = c.Median,
+                    sequential_median = c.SequentialMedian, ratio_to_sequential = c.Ratio, trials_to_match = c.TrialsToMatch,
+                    speedup = c.Speedup,
                 }),
                 latency = latencies.Select(l => new { sampler = l.Sampler, observations = l.Observations, function = latencyFunction.Name, ms = l.Milliseconds }),
             });
@@ -124,12 +133,7 @@ public static class SamplersCommand
             foreach (var m in means) geo.AddRow(m.Sampler, m.Trials == 0 ? "all" : $"{m.Trials}", Fmt(m.ToPeerBest), m.ToPeerTpe is { } t ? Fmt(t) : "–", $"{m.Functions}");
             AnsiConsole.Write(geo);
         }
-        if (parallel.Count > 0)
-        {
-            var par = new Table().AddColumns("sampler", "workers", $"cells within {RegretComparison.ParallelTolerance}× of sequential", "geo-mean ratio to sequential");
-            foreach (var q in parallel) par.AddRow(q.Sampler, $"{q.Workers}", $"{q.WithinTolerance} / {q.Cells}", Fmt(q.GeometricMeanRatio));
-            AnsiConsole.Write(par);
-        }
+        if (parallel.Count > 0) WriteParallelTables(parallelCells, parallel);
         if (latencies.Count > 0)
         {
             var lat = new Table().AddColumn("sampler");
@@ -168,6 +172,27 @@ public static class SamplersCommand
             table.AddRow(cells.ToArray());
         }
         AnsiConsole.Write(table);
+    }
+
+    /// <summary>
+    /// Each run with workers against the sequential one: the ratio of median regrets at the same trial count, and the
+    /// finished trials the workers needed to reach the sequential regret, as a wall-clock speedup; then a summary per
+    /// sampler and worker count.
+    /// </summary>
+    private static void WriteParallelTables(IReadOnlyList<ParallelCell> cells, IReadOnlyList<ParallelQuality> summary)
+    {
+        var perCell = new Table().AddColumns("function", "trials", "sampler", "workers", "ratio to sequential", "trials to reach sequential", "wall-clock speedup");
+        foreach (var c in cells)
+            perCell.AddRow(c.Function, $"{c.Trials}", c.Sampler, $"{c.Workers}", Fmt(c.Ratio),
+                c.TrialsToMatch is { } n ? $"{n}" : "not in the run", c.Speedup is { } x ? $"{x:F1}×" : "–");
+        AnsiConsole.Write(perCell);
+        var par = new Table().AddColumns(
+            "sampler", "workers", $"cells within {RegretComparison.ParallelTolerance}× of sequential", "geo-mean ratio to sequential",
+            "cells reaching sequential", "geo-mean speedup (those)");
+        foreach (var q in summary)
+            par.AddRow(q.Sampler, $"{q.Workers}", $"{q.WithinTolerance} / {q.Cells}", Fmt(q.GeometricMeanRatio),
+                $"{q.Matched} / {q.Cells}", q.GeometricMeanSpeedup is { } x ? $"{x:F1}×" : "–");
+        AnsiConsole.Write(par);
     }
 
     private static string Fmt(double x) => x.ToString("G4", CultureInfo.InvariantCulture);

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace DeiT.Tuning.Cli.Tests.Commands;
+
+/// <summary>`bench samplers` with asynchronous workers beside sequential runs, and its option errors.</summary>
+[Collection(ConsoleCapture.Name)]
+public sealed class BenchSamplersCommandTests
+{
+    [Fact]
+    public async Task Parallel_runs_are_compared_with_the_sequential_run_cell_by_cell()
+    {
+        var (code, stdout, _) = await ConsoleCapture.RunAsync("bench samplers --functions branin --samplers gp --trials 10,20 --seeds 3 --workers 1,4 --json");
+        Assert.Equal(0, code);
+        using var document = JsonDocument.Parse(stdout);
+        var r = document.RootElement;
+        var medians = r.GetProperty("regret").EnumerateArray()
+            .ToDictionary(e => (e.GetProperty("trials").GetInt32(), e.GetProperty("workers").GetInt32()), e => e.GetProperty("median").GetDouble());
+        Assert.Equal(4, medians.Count);
+
+        var cells = r.GetProperty("parallel_cells").EnumerateArray().ToList();
+        Assert.Equal([10, 20], cells.Select(c => c.GetProperty("trials").GetInt32()));
+        foreach (var c in cells)
+        {
+            var trials = c.GetProperty("trials").GetInt32();
+            Assert.Equal(4, c.GetProperty("workers").GetInt32());
+            Assert.Equal(medians[(trials, 4)], c.GetProperty("median").GetDouble());
+            Assert.Equal(medians[(trials, 1)], c.GetProperty("sequential_median").GetDouble());
+            var match = c.GetProperty("trials_to_match");
+            if (match.ValueKind == JsonValueKind.Null)
+            {
+                Assert.True(medians[(20, 4)] > Math.Max(medians[(trials, 1)], 1e-6)); // not reached even at the end of the run
+                Assert.Equal(JsonValueKind.Null, c.GetProperty("speedup").ValueKind);
+                continue;
+            }
+            var n = match.GetInt32();
+            Assert.InRange(n, 1, 20);
+            if (c.GetProperty("ratio_to_sequential").GetDouble() <= 1) Assert.True(n <= trials);
+            Assert.Equal(4.0 * trials / n, c.GetProperty("speedup").GetDouble(), 12);
+        }
+        var summary = Assert.Single(r.GetProperty("parallel").EnumerateArray());
+        Assert.Equal(cells.Count(c => c.GetProperty("trials_to_match").ValueKind != JsonValueKind.Null), summary.GetProperty("matched").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("bench samplers --functions camel", "--functions")]
+    [InlineData("bench samplers --workers 0", "--workers")]
+    [InlineData("bench samplers --samplers nope", "--samplers")]
+    public async Task Bad_options_fail_naming_the_option(string args, string named)
+    {
+        var (code, _, stderr) = await ConsoleCapture.RunAsync(args);
+        Assert.NotEqual(0, code);
+        Assert.Contains(named, stderr);
+    }
+}
