@@ -28,12 +28,13 @@ public sealed class ClusterLifecycleTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(spaceFile, TrainingScript.Space);
         var command = string.Join(' ', TrainingScript.Command(cluster.Folder, secondsPerEpoch: 1));
 
+        var client0 = await cluster.Connect();
+        var study0 = client0.GetGrain<IStudyGrain>("life");
+
         // 1. The CLI starts the search and follows it; it is SIGKILLed while trials run.
         using (var follower = cli.Start("search", "start", "--study", "life", "--space", spaceFile, "--trials", $"{Trials}",
                    "--parallel", "8", "--sampler", "random", "--epochs", $"{Epochs}", "--command", command, "--heartbeat-timeout", "10s"))
         {
-            var client0 = await cluster.Connect();
-            var study0 = client0.GetGrain<IStudyGrain>("life");
             await Until(async () => (await Calls.Retry(study0.GetSnapshot))?.Trials.Any(t => t.Epochs.Count > 0) == true, "a first epoch");
             follower.Kill();
             await follower.WaitForExitAsync();
@@ -44,7 +45,10 @@ public sealed class ClusterLifecycleTests(ITestOutputHelper output)
         Assert.Equal("running", status.GetProperty("state").GetString());
         output.WriteLine($"after the CLI was killed, a new CLI sees: {json.ReplaceLineEndings(" ")[..Math.Min(200, json.Length)]}");
 
-        // 2. Every silo SIGKILLed, then the whole cluster started again.
+        // 2. Every silo SIGKILLed while a trial is between checkpoints with at least two epochs to go (on a loaded
+        // machine the trials seen above may have finished by now), then the whole cluster started again.
+        await Until(async () => (await Calls.Retry(study0.GetSnapshot))?.Trials.Any(t => !t.IsFinished && t.Epochs.Count is > 0 and <= Epochs - 2) == true,
+            "a running trial with a checkpoint and epochs to go");
         foreach (var silo in silos) silo.Kill();
         await Task.Delay(TimeSpan.FromSeconds(2));
         await TuningCluster.StartAll(silos);
