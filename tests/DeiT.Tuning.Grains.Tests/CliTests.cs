@@ -44,6 +44,8 @@ public sealed class CliTests : IDisposable
         File.WriteAllText(Path.Combine(_cli.Folder, "bad.yaml"), "parameters:\n  x: {type: float, low: 2, high: 1}\n");
         AssertFails(_cli.Run("search", "start", "--study", "s1", "--space", "bad.yaml", "--command", "/bin/true"), 2, "--space bad.yaml: parameter 'x'");
         AssertFails(_cli.Run("search", "start", "--study", "s2", "--space", "missing.yaml", "--command", "/bin/true"), 2, "missing.yaml: no such file");
+        AssertFails(_cli.Run("search", "start", "--study", "s2", "--space", "space.yaml", "--command", "/bin/true", "--sampler", "tpe:startup_trials=x"),
+            2, "--sampler tpe:startup_trials=x: sampler setting 'startup_trials' is 'x'; give a whole number ≥ 0");
         AssertFails(_cli.Run(_commands, "search", "start", "--study", "s1", "--space", "space.yaml", "--trials", "9", "--command", "/bin/true"), 2, "already exists with other settings");
         AssertFails(_cli.Run(new Dictionary<string, string> { ["DEIT_TUNE_Devices"] = "none" }, "search", "start", "--study", "s3", "--space", "space.yaml", "--command", "/bin/true"),
             3, "no silo in the cluster offers a device");
@@ -65,6 +67,9 @@ public sealed class CliTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"), "parameters:\n  x: {type: float, low: 0.0, high: 1.0}\n");
         AssertFails(_cli.Run("study", "ask", "--study", "at"), 4, "give --space FILE");
+        AssertFails(_cli.Run("study", "ask", "--study", "at", "--space", "space.yaml", "--sampler", "gp:prior_weight=2"),
+            2, "--sampler gp:prior_weight=2: sampler 'gp' has no setting 'prior_weight'");
+        AssertFails(_cli.Run("study", "ask", "--study", "at"), 4, "give --space FILE"); // nothing was created
         var ask = _cli.Run("study", "ask", "--study", "at", "--space", "space.yaml", "--json");
         Assert.True(ask.ExitCode == 0, ask.Stderr);
         using var asked = JsonDocument.Parse(ask.Stdout);

@@ -1,23 +1,97 @@
+using System.Globalization;
+
 namespace DeiT.Tuning.Search.Samplers;
 
-/// <summary>Builds a sampler by name: random, sobol, tpe, tpe-multivariate, gp, cmaes or auto (the default).</summary>
+/// <summary>
+/// Builds a sampler from a spec: its name (random, sobol, tpe, tpe-multivariate, gp, cmaes or auto, the default),
+/// optionally with Optuna-style settings after a colon, e.g. <c>tpe:n_startup_trials=20,prior_weight=2</c> or
+/// <c>gp:startup_trials=4</c>. A setting the named sampler does not use is an error, not ignored.
+/// </summary>
 public static class SamplerFactory
 {
     public static IReadOnlyList<string> Names { get; } = ["random", "sobol", "tpe", "tpe-multivariate", "gp", "cmaes", "auto"];
 
-    public static ISampler Create(string name, int seed, SamplerOptions? options = null)
+    private static readonly string[] TpeSettings = ["startup_trials", "n_ei_candidates", "prior_weight", "constant_liar"];
+    private static readonly string[] GpSettings = ["startup_trials", "constant_liar"];
+
+    public static ISampler Create(string spec, int seed, SamplerOptions? defaults = null)
     {
-        options ??= new SamplerOptions();
-        return name.Trim().ToLowerInvariant() switch
+        var name = Canonical(ParseName(spec));
+        var options = ParseOptions(spec, name, defaults ?? new SamplerOptions());
+        return name switch
         {
             "random" => new RandomSampler(seed),
-            "sobol" or "qmc" => new SobolSampler(seed),
+            "sobol" => new SobolSampler(seed),
             "tpe" => new TpeSampler(seed, options, multivariate: false),
-            "tpe-multivariate" or "mtpe" => new TpeSampler(seed, options, multivariate: true),
+            "tpe-multivariate" => new TpeSampler(seed, options, multivariate: true),
             "gp" => new GpSampler(seed, options),
-            "cmaes" or "cma-es" => new CmaEsSampler(seed, options),
-            "auto" => new AutoSampler(seed, options),
-            _ => throw new ArgumentException($"unknown sampler '{name}'; use one of {string.Join(", ", Names)}"),
+            "cmaes" => new CmaEsSampler(seed, options),
+            _ => new AutoSampler(seed, options),
         };
     }
+
+    /// <summary>One of <see cref="Names"/> for a name or an alias (qmc, mtpe, cma-es), in any case.</summary>
+    private static string Canonical(string name) => name.ToLowerInvariant() switch
+    {
+        "qmc" => "sobol",
+        "mtpe" => "tpe-multivariate",
+        "cma-es" => "cmaes",
+        var n when Names.Contains(n) => n,
+        _ => throw new ArgumentException($"unknown sampler '{name}'; use one of {string.Join(", ", Names)}"),
+    };
+
+    private static string ParseName(string spec) => spec.Split(':', 2)[0].Trim();
+
+    /// <summary>The settings after the ':' of a spec, on top of <paramref name="options"/>, checked against what the sampler uses.</summary>
+    private static SamplerOptions ParseOptions(string spec, string name, SamplerOptions options)
+    {
+        var parts = spec.Split(':', 2);
+        if (parts.Length < 2 || string.IsNullOrWhiteSpace(parts[1])) return options;
+        string[] allowed = name switch
+        {
+            "tpe" or "tpe-multivariate" => TpeSettings,
+            "gp" or "auto" => GpSettings,
+            _ => [],
+        };
+        foreach (var item in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var kv = item.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (kv.Length != 2) throw new ArgumentException($"sampler setting '{item}' must be key=value");
+            var key = kv[0].Replace('-', '_').ToLowerInvariant() switch
+            {
+                "n_startup_trials" => "startup_trials",
+                "ei_candidates" => "n_ei_candidates",
+                var k => k,
+            };
+            if (!allowed.Contains(key))
+                throw new ArgumentException(allowed.Length == 0
+                    ? $"sampler '{name}' has no settings (got '{kv[0]}')"
+                    : $"sampler '{name}' has no setting '{kv[0]}'; use {string.Join(", ", allowed)}");
+            options = key switch
+            {
+                "startup_trials" => options with { StartupTrials = Whole(kv, min: 0) },
+                "n_ei_candidates" => options with { EiCandidates = Whole(kv, min: 1) },
+                "prior_weight" => options with { PriorWeight = PositiveNumber(kv) },
+                _ => options with { ConstantLiar = Flag(kv) },
+            };
+        }
+        return options;
+    }
+
+    private static int Whole(string[] kv, int min) =>
+        int.TryParse(kv[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
+            ? v
+            : throw new ArgumentException($"sampler setting '{kv[0]}' is '{kv[1]}'; give a whole number ≥ {min}");
+
+    private static double PositiveNumber(string[] kv) =>
+        double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)
+            ? v
+            : throw new ArgumentException($"sampler setting '{kv[0]}' is '{kv[1]}'; give a positive number");
+
+    private static bool Flag(string[] kv) => kv[1].ToLowerInvariant() switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw new ArgumentException($"sampler setting '{kv[0]}' is '{kv[1]}'; give true or false"),
+    };
 }

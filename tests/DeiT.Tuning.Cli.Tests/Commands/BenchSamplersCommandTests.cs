@@ -41,7 +41,18 @@ public sealed class BenchSamplersCommandTests
         Assert.Equal(cells.Count(c => c.GetProperty("trials_to_match").ValueKind != JsonValueKind.Null), summary.GetProperty("matched").GetInt32());
     }
 
+    [Fact]
+    public async Task A_sampler_in_the_list_may_carry_settings()
+    {
+        var (code, stdout, stderr) = await ConsoleCapture.RunAsync("bench samplers --functions branin --samplers tpe:n_startup_trials=3,prior_weight=2,random --trials 6 --seeds 2 --json");
+        Assert.True(code == 0, stderr);
+        using var document = JsonDocument.Parse(stdout);
+        Assert.Equal(["tpe:n_startup_trials=3,prior_weight=2", "random"],
+            document.RootElement.GetProperty("regret").EnumerateArray().Select(r => r.GetProperty("sampler").GetString()));
+    }
+
     [Theory]
+    [InlineData("bench samplers --samplers gp:n_ei_candidates=4", "--samplers gp:n_ei_candidates=4: sampler 'gp' has no setting")]
     [InlineData("bench samplers --functions camel", "--functions")]
     [InlineData("bench samplers --workers 0", "--workers")]
     [InlineData("bench samplers --samplers nope", "--samplers")]

@@ -19,7 +19,7 @@ public sealed class SearchStartOptions
     private readonly Option<FileInfo?> _space = new("--space") { Description = "Search space file (YAML or JSON); default: the DeiT space (without distillation unless --teacher is given)" };
     private readonly Option<int> _trials = new("--trials") { Description = "Trial budget", DefaultValueFactory = _ => 16 };
     private readonly Option<int> _parallel = new("--parallel") { Description = "Trials at once (at most the free devices)", DefaultValueFactory = _ => 1 };
-    private readonly Option<string> _sampler = new("--sampler") { Description = "Sampler: " + string.Join(", ", SamplerFactory.Names), DefaultValueFactory = _ => "auto" };
+    private readonly Option<string> _sampler = new("--sampler") { Description = SamplerSpec.Description, DefaultValueFactory = _ => "auto" };
     private readonly Option<string> _pruner = new("--pruner") { Description = "Pruner spec: none, median, asha, hyperband, optionally with settings (asha:min_resource=1,reduction_factor=3)", DefaultValueFactory = _ => "none" };
     private readonly Option<string> _metric = new("--metric") { Description = "Validation metric: top1, top5 or loss", DefaultValueFactory = _ => "top1" };
     private readonly Option<string?> _direction = new("--direction") { Description = "maximize or minimize (default: minimize for loss, else maximize)" };
@@ -76,8 +76,7 @@ public sealed class SearchStartOptions
             "minimize" => OptimizationDirection.Minimize,
             var other => throw new CliException($"--direction {other}: use maximize or minimize"),
         };
-        var sampler = result.GetValue(_sampler)!;
-        if (!SamplerFactory.Names.Contains(sampler)) throw new CliException($"--sampler {sampler}: use one of {string.Join(", ", SamplerFactory.Names)}");
+        var sampler = SamplerSpec.Check(result.GetValue(_sampler)!, "--sampler");
         var pruner = result.GetValue(_pruner)!;
         try
         {

@@ -27,7 +27,7 @@ public static class StudyCommand
         var command = new Command("ask", "A new trial's number and parameters");
         var study = StudyAccess.StudyOption();
         var space = new Option<FileInfo?>("--space") { Description = "Search space file; creates an ask-and-tell study when none exists yet" };
-        var sampler = new Option<string>("--sampler") { Description = "Sampler of a new study: " + string.Join(", ", SamplerFactory.Names), DefaultValueFactory = _ => "auto" };
+        var sampler = new Option<string>("--sampler") { Description = SamplerSpec.Description + " (new study)", DefaultValueFactory = _ => "auto" };
         var direction = new Option<string>("--direction") { Description = "maximize or minimize (new study)", DefaultValueFactory = _ => "maximize" };
         direction.AcceptOnlyFromAmong("maximize", "minimize");
         var seed = new Option<int>("--seed") { Description = "Sampler seed (new study)", DefaultValueFactory = _ => 0 };
@@ -41,7 +41,7 @@ public static class StudyCommand
             {
                 var file = result.GetValue(space)
                     ?? throw new CliException($"--study {name} does not exist: give --space FILE to create an ask-and-tell study", 4);
-                await CreateAskTellStudy(grain, name, file, result.GetValue(sampler)!, result.GetValue(direction)!, result.GetValue(seed));
+                await CreateAskTellStudy(grain, name, file, SamplerSpec.Check(result.GetValue(sampler)!, "--sampler"), result.GetValue(direction)!, result.GetValue(seed));
             }
             TrialRecord trial;
             try

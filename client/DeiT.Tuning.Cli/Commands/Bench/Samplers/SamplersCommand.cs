@@ -23,7 +23,7 @@ public static class SamplersCommand
         };
         var samplers = new Option<string>("--samplers")
         {
-            Description = $"Comma-separated samplers ({string.Join(", ", SamplerFactory.Names)})",
+            Description = $"Comma-separated samplers ({string.Join(", ", SamplerFactory.Names)}), each optionally with settings: tpe:n_startup_trials=20,prior_weight=2,gp",
             DefaultValueFactory = _ => "random,tpe,gp",
         };
         var trials = new Option<string>("--trials") { Description = "Comma-separated budgets (finished trials) at which regret is read", DefaultValueFactory = _ => "40" };
@@ -49,14 +49,14 @@ public static class SamplersCommand
         };
         command.SetAction(parse => parse.GetValue(learningCurves) is { } epochs
             ? LearningCurvesCommand.Run(
-                List(parse.GetValue(samplers), "--samplers").Select(ParseSampler).ToList(),
+                Samplers(parse.GetValue(samplers)),
                 List(epochs, "--learning-curves").Select(e => PositiveInt(e, "--learning-curves")).Distinct().Order().ToList(),
                 Positive(parse.GetValue(seeds), "--seeds"),
                 parse.GetValue(peer),
                 parse.GetValue(GlobalOptions.Json))
             : Run(new Settings(
             Functions(parse.GetValue(suite), parse.GetValue(functions)),
-            List(parse.GetValue(samplers), "--samplers").Select(ParseSampler).ToList(),
+            Samplers(parse.GetValue(samplers)),
             List(parse.GetValue(trials), "--trials").Select(t => PositiveInt(t, "--trials")).Distinct().Order().ToList(),
             Positive(parse.GetValue(seeds), "--seeds"),
             List(parse.GetValue(workers), "--workers").Select(w => PositiveInt(w, "--workers")).Distinct().Order().ToList(),
@@ -231,10 +231,17 @@ public static class SamplersCommand
             ? TestFunction.Get(name)
             : throw new CliException($"--functions: unknown function '{name}'; use {string.Join(", ", TestFunction.Names)}");
 
-    internal static string ParseSampler(string name) =>
-        SamplerFactory.Names.Contains(name.ToLowerInvariant())
-            ? name.ToLowerInvariant()
-            : throw new CliException($"--samplers: unknown sampler '{name}'; use {string.Join(", ", SamplerFactory.Names)}");
+    /// <summary>The sampler specs of a comma-separated list; an item key=value is a setting of the sampler before it.</summary>
+    internal static List<string> Samplers(string? text)
+    {
+        var specs = new List<string>();
+        foreach (var item in List(text, "--samplers"))
+        {
+            if (item.Contains('=') && !item.Contains(':') && specs.Count > 0) specs[^1] += "," + item;
+            else specs.Add(item);
+        }
+        return specs.Select(spec => SamplerSpec.Check(spec, "--samplers")).ToList();
+    }
 
     internal static int PositiveInt(string text, string option) =>
         int.TryParse(text, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new CliException($"{option}: '{text}' is not a positive whole number");
