@@ -23,7 +23,7 @@ public class SamplerFactoryTests
         Assert.Equal(3, ((TpeSampler)SamplerFactory.Create("tpe:n_startup_trials=3", 0)).StartupTrials);
         Assert.InRange(MedianSuggestion("tpe"), 0.4, 0.6); // 5 < 10 startup trials: uniform
         Assert.InRange(MedianSuggestion("tpe:n_startup_trials=3"), 0, 0.3); // the model: near the best trial
-        Assert.Equal(2, ((GpSampler)SamplerFactory.Create("gp:startup_trials=2", 0)).StartupTrials(Line));
+        Assert.Equal(2, ((GpSampler)SamplerFactory.Create("gp:n_startup_trials=2", 0)).StartupTrials(Line));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public class SamplerFactoryTests
     [InlineData("nope", "unknown sampler 'nope'; use one of random, sobol")]
     [InlineData("nope:startup_trials=1", "unknown sampler 'nope'")]
     [InlineData("random:startup_trials=3", "sampler 'random' has no settings")]
-    [InlineData("gp:n_ei_candidates=4", "sampler 'gp' has no setting 'n_ei_candidates'; use startup_trials, constant_liar")]
+    [InlineData("gp:n_ei_candidates=4", "sampler 'gp' has no setting 'n_ei_candidates'; use n_startup_trials, constant_liar")]
     [InlineData("tpe:startup_trials=-1", "'startup_trials' is '-1'; give a whole number ≥ 0")]
     [InlineData("tpe:n_ei_candidates=0", "give a whole number ≥ 1")]
     [InlineData("tpe:prior_weight=0", "'prior_weight' is '0'; give a positive number")]

@@ -7,7 +7,7 @@ public static class SamplerSpec
 {
     public static string Description { get; } =
         $"Sampler: {string.Join(", ", SamplerFactory.Names)}; settings after a colon, Optuna's names: " +
-        "tpe:n_startup_trials=20,n_ei_candidates=48,prior_weight=1,constant_liar=true; gp:startup_trials=4 (also auto)";
+        "tpe:n_startup_trials=20,n_ei_candidates=48,prior_weight=1,constant_liar=true; gp:n_startup_trials=4 (also auto)";
 
     /// <summary>Throws a <see cref="CliException"/> naming <paramref name="option"/> when the spec builds no sampler.</summary>
     public static string Check(string spec, string option)

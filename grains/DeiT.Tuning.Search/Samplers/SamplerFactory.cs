@@ -5,14 +5,14 @@ namespace DeiT.Tuning.Search.Samplers;
 /// <summary>
 /// Builds a sampler from a spec: its name (random, sobol, tpe, tpe-multivariate, gp, cmaes or auto, the default),
 /// optionally with Optuna-style settings after a colon, e.g. <c>tpe:n_startup_trials=20,prior_weight=2</c> or
-/// <c>gp:startup_trials=4</c>. A setting the named sampler does not use is an error, not ignored.
+/// <c>gp:n_startup_trials=4</c>. A setting the named sampler does not use is an error, not ignored.
 /// </summary>
 public static class SamplerFactory
 {
     public static IReadOnlyList<string> Names { get; } = ["random", "sobol", "tpe", "tpe-multivariate", "gp", "cmaes", "auto"];
 
-    private static readonly string[] TpeSettings = ["startup_trials", "n_ei_candidates", "prior_weight", "constant_liar"];
-    private static readonly string[] GpSettings = ["startup_trials", "constant_liar"];
+    private static readonly string[] TpeSettings = ["n_startup_trials", "n_ei_candidates", "prior_weight", "constant_liar"];
+    private static readonly string[] GpSettings = ["n_startup_trials", "constant_liar"];
 
     public static ISampler Create(string spec, int seed, SamplerOptions? defaults = null)
     {
@@ -59,7 +59,7 @@ public static class SamplerFactory
             if (kv.Length != 2) throw new ArgumentException($"sampler setting '{item}' must be key=value");
             var key = kv[0].Replace('-', '_').ToLowerInvariant() switch
             {
-                "n_startup_trials" => "startup_trials",
+                "startup_trials" => "n_startup_trials",
                 "ei_candidates" => "n_ei_candidates",
                 var k => k,
             };
@@ -69,7 +69,7 @@ public static class SamplerFactory
                     : $"sampler '{name}' has no setting '{kv[0]}'; use {string.Join(", ", allowed)}");
             options = key switch
             {
-                "startup_trials" => options with { StartupTrials = Whole(kv, min: 0) },
+                "n_startup_trials" => options with { StartupTrials = Whole(kv, min: 0) },
                 "n_ei_candidates" => options with { EiCandidates = Whole(kv, min: 1) },
                 "prior_weight" => options with { PriorWeight = PositiveNumber(kv) },
                 _ => options with { ConstantLiar = Flag(kv) },
