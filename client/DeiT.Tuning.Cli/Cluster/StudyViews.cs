@@ -104,6 +104,9 @@ public static class StudyViews
             output.WriteLine($"  best: trial {best.Number}, {s.Spec.Metric} {Format(best.Value)} ({Params(best)})");
         if (use.Devices > 0)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  devices busy {use.BusyFraction:P1} ({use.DeviceSeconds:F0} device-s over {use.WallSeconds:F0} s × {use.Devices} devices)"));
+                $"  devices busy {use.BusyFraction:P1} ({Seconds(use.DeviceSeconds)} device-s over {Seconds(use.WallSeconds)} s × {use.Devices} devices)"));
     }
+
+    /// <summary>Whole seconds, with a tenth below 10 s so a short search does not read "0 s".</summary>
+    private static string Seconds(double s) => s.ToString(s < 10 ? "0.0" : "F0", CultureInfo.InvariantCulture);
 }
