@@ -25,7 +25,7 @@ public class TpeParityTests
         var fixture = Fixture(function);
         var space = TestFunction.Get(function).Space;
         var history = fixture.GetProperty("trials").EnumerateArray().Select((t, i) =>
-            new FrozenTrial(i, TrialState.Complete, Params(space, t.GetProperty("params")), t.GetProperty("value").GetDouble(), new Dictionary<int, double>()))
+            Trials.Complete(i, Params(space, t.GetProperty("params")), t.GetProperty("value").GetDouble()))
             .ToList();
         var seeds = fixture.GetProperty("suggestions").GetInt32();
         var ours = Enumerable.Range(0, seeds)

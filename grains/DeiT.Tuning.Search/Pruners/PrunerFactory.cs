@@ -13,7 +13,11 @@ public static class PrunerFactory
     public static IReadOnlyList<string> SettingNames { get; } =
         ["startup_trials", "warmup_steps", "interval_steps", "min_resource", "reduction_factor", "min_early_stopping_rate", "grace_period", "max_resource", "hash_key", "grace_parameter"];
 
-    public static IPruner Create(string spec) => Create(ParseName(spec), ParseOptions(spec));
+    public static IPruner Create(string spec)
+    {
+        var parsed = Parse(spec);
+        return Create(parsed.Name, Options(parsed, new PrunerOptions()));
+    }
 
     public static IPruner Create(string name, PrunerOptions options)
     {
@@ -28,27 +32,23 @@ public static class PrunerFactory
         };
     }
 
-    public static string ParseName(string spec) => spec.Split(':', 2)[0].Trim();
-
     /// <summary>The settings after the ':' of a spec, on top of the defaults.</summary>
-    public static PrunerOptions ParseOptions(string spec, PrunerOptions? defaults = null)
+    public static PrunerOptions ParseOptions(string spec, PrunerOptions? defaults = null) => Options(Parse(spec), defaults ?? new PrunerOptions());
+
+    private static AlgorithmSpec Parse(string spec) => AlgorithmSpec.Parse(spec, "pruner", $" (keys: {string.Join(", ", SettingNames)})");
+
+    private static PrunerOptions Options(AlgorithmSpec spec, PrunerOptions options)
     {
-        var options = defaults ?? new PrunerOptions();
-        var parts = spec.Split(':', 2);
-        if (parts.Length < 2 || string.IsNullOrWhiteSpace(parts[1])) return options;
-        foreach (var item in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var setting in spec.Settings)
         {
-            var kv = item.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (kv.Length != 2) throw new ArgumentException($"pruner setting '{item}' must be key=value (keys: {string.Join(", ", SettingNames)})");
-            var key = kv[0].Replace('-', '_').ToLowerInvariant();
-            if (key is "hash_key" or "grace_parameter")
+            if (setting.Key is "hash_key" or "grace_parameter")
             {
-                options = key == "hash_key" ? options with { HashKey = kv[1] } : options with { GraceParameter = kv[1] };
+                options = setting.Key == "hash_key" ? options with { HashKey = setting.Value } : options with { GraceParameter = setting.Value };
                 continue;
             }
-            if (!int.TryParse(kv[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
-                throw new ArgumentException($"pruner setting '{kv[0]}' is '{kv[1]}'; give a whole number");
-            options = key switch
+            if (!int.TryParse(setting.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
+                throw new ArgumentException($"pruner setting '{setting.Written}' is '{setting.Value}'; give a whole number");
+            options = setting.Key switch
             {
                 "startup_trials" or "n_startup_trials" => options with { StartupTrials = v },
                 "warmup_steps" or "n_warmup_steps" => options with { WarmupSteps = v },
@@ -58,7 +58,7 @@ public static class PrunerFactory
                 "min_early_stopping_rate" => options with { MinEarlyStoppingRate = v },
                 "grace_period" => options with { GracePeriod = v },
                 "max_resource" => options with { MaxResource = v },
-                _ => throw new ArgumentException($"unknown pruner setting '{kv[0]}'; use one of {string.Join(", ", SettingNames)}"),
+                _ => throw new ArgumentException($"unknown pruner setting '{setting.Written}'; use one of {string.Join(", ", SettingNames)}"),
             };
         }
         return options;

@@ -16,8 +16,9 @@ public static class SamplerFactory
 
     public static ISampler Create(string spec, int seed, SamplerOptions? defaults = null)
     {
-        var name = Canonical(ParseName(spec));
-        var options = ParseOptions(spec, name, defaults ?? new SamplerOptions());
+        var parsed = AlgorithmSpec.Parse(spec, "sampler");
+        var name = Canonical(parsed.Name);
+        var options = Options(parsed.Settings, name, defaults ?? new SamplerOptions());
         return name switch
         {
             "random" => new RandomSampler(seed),
@@ -40,24 +41,18 @@ public static class SamplerFactory
         _ => throw new ArgumentException($"unknown sampler '{name}'; use one of {string.Join(", ", Names)}"),
     };
 
-    private static string ParseName(string spec) => spec.Split(':', 2)[0].Trim();
-
-    /// <summary>The settings after the ':' of a spec, on top of <paramref name="options"/>, checked against what the sampler uses.</summary>
-    private static SamplerOptions ParseOptions(string spec, string name, SamplerOptions options)
+    /// <summary>The spec's settings on top of <paramref name="options"/>, checked against what the sampler uses.</summary>
+    private static SamplerOptions Options(IReadOnlyList<AlgorithmSpec.Setting> settings, string name, SamplerOptions options)
     {
-        var parts = spec.Split(':', 2);
-        if (parts.Length < 2 || string.IsNullOrWhiteSpace(parts[1])) return options;
         string[] allowed = name switch
         {
             "tpe" or "tpe-multivariate" => TpeSettings,
             "gp" or "auto" => GpSettings,
             _ => [],
         };
-        foreach (var item in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var setting in settings)
         {
-            var kv = item.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (kv.Length != 2) throw new ArgumentException($"sampler setting '{item}' must be key=value");
-            var key = kv[0].Replace('-', '_').ToLowerInvariant() switch
+            var key = setting.Key switch
             {
                 "startup_trials" => "n_startup_trials",
                 "ei_candidates" => "n_ei_candidates",
@@ -65,33 +60,33 @@ public static class SamplerFactory
             };
             if (!allowed.Contains(key))
                 throw new ArgumentException(allowed.Length == 0
-                    ? $"sampler '{name}' has no settings (got '{kv[0]}')"
-                    : $"sampler '{name}' has no setting '{kv[0]}'; use {string.Join(", ", allowed)}");
+                    ? $"sampler '{name}' has no settings (got '{setting.Written}')"
+                    : $"sampler '{name}' has no setting '{setting.Written}'; use {string.Join(", ", allowed)}");
             options = key switch
             {
-                "n_startup_trials" => options with { StartupTrials = Whole(kv, min: 0) },
-                "n_ei_candidates" => options with { EiCandidates = Whole(kv, min: 1) },
-                "prior_weight" => options with { PriorWeight = PositiveNumber(kv) },
-                _ => options with { ConstantLiar = Flag(kv) },
+                "n_startup_trials" => options with { StartupTrials = Whole(setting, min: 0) },
+                "n_ei_candidates" => options with { EiCandidates = Whole(setting, min: 1) },
+                "prior_weight" => options with { PriorWeight = PositiveNumber(setting) },
+                _ => options with { ConstantLiar = Flag(setting) },
             };
         }
         return options;
     }
 
-    private static int Whole(string[] kv, int min) =>
-        int.TryParse(kv[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
+    private static int Whole(AlgorithmSpec.Setting s, int min) =>
+        int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min
             ? v
-            : throw new ArgumentException($"sampler setting '{kv[0]}' is '{kv[1]}'; give a whole number ≥ {min}");
+            : throw new ArgumentException($"sampler setting '{s.Written}' is '{s.Value}'; give a whole number ≥ {min}");
 
-    private static double PositiveNumber(string[] kv) =>
-        double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)
+    private static double PositiveNumber(AlgorithmSpec.Setting s) =>
+        double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)
             ? v
-            : throw new ArgumentException($"sampler setting '{kv[0]}' is '{kv[1]}'; give a positive number");
+            : throw new ArgumentException($"sampler setting '{s.Written}' is '{s.Value}'; give a positive number");
 
-    private static bool Flag(string[] kv) => kv[1].ToLowerInvariant() switch
+    private static bool Flag(AlgorithmSpec.Setting s) => s.Value.ToLowerInvariant() switch
     {
         "true" => true,
         "false" => false,
-        _ => throw new ArgumentException($"sampler setting '{kv[0]}' is '{kv[1]}'; give true or false"),
+        _ => throw new ArgumentException($"sampler setting '{s.Written}' is '{s.Value}'; give true or false"),
     };
 }
