@@ -93,6 +93,33 @@ public class TestFunctionTests
         var bad = Assert.Throws<FormatException>(() => PeerFigures.Parse("peer.jsonl", ["""{"function": "branin"}"""]));
         Assert.Contains("peer.jsonl:1", bad.Message);
         Assert.Contains("sampler", bad.Message);
+        var noWorkers = Assert.Throws<FormatException>(() => PeerFigures.Parse("peer.jsonl",
+            ["""{"function": "branin", "sampler": "optuna-tpe", "trials": 40, "workers": 0, "median_regret": 0.2}"""]));
+        Assert.Contains("'workers' is 0", noWorkers.Message);
+    }
+
+    [Fact]
+    public void Runs_with_workers_are_compared_with_the_peer_with_as_many_workers()
+    {
+        var peers = PeerFigures.Parse("peer.jsonl",
+        [
+            """{"function": "branin", "sampler": "optuna-tpe", "trials": 40, "median_regret": 0.2}""",
+            """{"function": "branin", "sampler": "optuna-tpe", "workers": 1, "trials": 40, "median_regret": 0.2}""", // both files' sequential line
+            """{"function": "branin", "sampler": "optuna-tpe", "workers": 8, "trials": 40, "median_regret": 0.5}""",
+            """{"function": "branin", "sampler": "optuna-cmaes", "workers": 8, "trials": 40, "median_regret": 0.4}""",
+        ]);
+        var rows = RegretComparison.Rows(
+            [new RegretResult("branin", "auto", 40, 1, [0.02]), new RegretResult("branin", "auto", 40, 8, [0.1]), new RegretResult("branin", "auto", 40, 4, [0.1])],
+            peers);
+        Assert.Equal((0.2, "optuna-tpe"), (rows[0].PeerBest!.Value, rows[0].PeerBestSampler));
+        Assert.Equal((0.4, "optuna-cmaes", 0.2), (rows[1].PeerBest!.Value, rows[1].PeerBestSampler, rows[1].RatioToPeerTpe!.Value));
+        Assert.Null(rows[2].PeerBest); // the peer ran no 4-worker study
+        Assert.Equal([(1, 0.1), (8, 0.25)], RegretComparison.GeometricMeans(rows).Where(g => g.Trials == 0).Select(g => (g.Workers, Math.Round(g.ToPeerBest, 12))));
+
+        var cell = Assert.Single(RegretComparison.PeerParallelCells(peers)); // CMA-ES has no sequential line to compare with
+        Assert.Equal(("optuna-tpe", 8, 2.5, false), (cell.Sampler, cell.Workers, cell.Ratio, cell.FromCurves));
+        var quality = Assert.Single(RegretComparison.Parallel([cell]));
+        Assert.Equal((1, 0, (int?)null, (int?)null), (quality.Cells, quality.WithinTolerance, quality.Matched, quality.LagWithinTolerance));
     }
 
     [Fact]
@@ -116,9 +143,15 @@ public class TestFunctionTests
         Assert.Null(branin4.Speedup);
         var mixed2 = cells.Single(c => c.Function == "mixed" && c.Trials == 2);
         Assert.Equal(3, mixed2.TrialsToMatch);
+        // The sequential run 3 trials earlier (or after its first trial): what knowing 3 fewer results costs it.
+        Assert.Equal((0.5, 5.0), (branin2.SequentialLagged!.Value, branin2.LagRatio!.Value));
+        Assert.Equal(0.5 / 0.01, cells.Single(c => c.Function == "branin" && c.Trials == 4).LagRatio!.Value, 12);
+        Assert.Equal(1e-3 / 1e-6, mixed2.LagRatio!.Value, 12);
+        var twoWorkers = Assert.Single(RegretComparison.ParallelCells([Run("rosenbrock4", 1, 4, 3, 2, 1), Run("rosenbrock4", 2, 4, 4, 3, 2)], [4]));
+        Assert.Equal((2.0, 2.0), (twoWorkers.SequentialLagged!.Value, twoWorkers.LagRatio!.Value)); // the sequential run after trial 3
 
         var four = Assert.Single(RegretComparison.Parallel(cells));
-        Assert.Equal((4, 4, 2, 3), (four.Workers, four.Cells, four.WithinTolerance, four.Matched));
+        Assert.Equal((4, 4, 2, 3, 0), (four.Workers, four.Cells, four.WithinTolerance, four.Matched!.Value, four.LagWithinTolerance!.Value));
         Assert.Equal(Math.Pow(1.2 * 4.0 * 1000 * 1.0, 0.25), four.GeometricMeanRatio, 12);
         Assert.Equal(Math.Cbrt(4.0 * 2 / 3 * (4.0 * 2 / 3) * (4.0 * 4 / 3)), four.GeometricMeanSpeedup!.Value, 12);
     }

@@ -2,8 +2,11 @@ using System.Text.Json;
 
 namespace DeiT.Tuning.Search.Benchmarks;
 
-/// <summary>One line of optuna_suite.py's output: a peer sampler's median simple regret on a function after a budget.</summary>
-public sealed record PeerFigure(string Function, string Sampler, int Trials, double MedianRegret);
+/// <summary>
+/// One line of optuna_suite.py's output: a peer sampler's median simple regret on a function after a budget, with
+/// <paramref name="Workers"/> asynchronous workers (optuna_suite_parallel.py; 1 where the line has no "workers").
+/// </summary>
+public sealed record PeerFigure(string Function, string Sampler, int Trials, double MedianRegret, int Workers = 1);
 
 public static class PeerFigures
 {
@@ -24,7 +27,8 @@ public static class PeerFigures
                     Field(root, "function").GetString()!,
                     Field(root, "sampler").GetString()!,
                     Field(root, "trials").GetInt32(),
-                    Field(root, "median_regret").GetDouble()));
+                    Field(root, "median_regret").GetDouble(),
+                    root.TryGetProperty("workers", out var workers) ? Positive(workers.GetInt32(), "workers") : 1));
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
             {
@@ -33,6 +37,9 @@ public static class PeerFigures
         }
         return figures;
     }
+
+    private static int Positive(int value, string name) =>
+        value > 0 ? value : throw new FormatException($"field '{name}' is {value}; it must be a positive whole number");
 
     private static JsonElement Field(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) ? v : throw new KeyNotFoundException($"field '{name}' is missing");

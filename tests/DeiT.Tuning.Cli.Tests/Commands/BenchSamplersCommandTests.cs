@@ -32,6 +32,7 @@ public sealed class BenchSamplersCommandTests
                 Assert.Equal(JsonValueKind.Null, c.GetProperty("speedup").ValueKind);
                 continue;
             }
+            Assert.True(c.GetProperty("sequential_lagged").GetDouble() >= medians[(trials, 1)]); // 3 trials earlier: no better
             var n = match.GetInt32();
             Assert.InRange(n, 1, 20);
             if (c.GetProperty("ratio_to_sequential").GetDouble() <= 1) Assert.True(n <= trials);
@@ -39,6 +40,35 @@ public sealed class BenchSamplersCommandTests
         }
         var summary = Assert.Single(r.GetProperty("parallel").EnumerateArray());
         Assert.Equal(cells.Count(c => c.GetProperty("trials_to_match").ValueKind != JsonValueKind.Null), summary.GetProperty("matched").GetInt32());
+        Assert.Equal(cells.Count(c => c.GetProperty("lag_ratio").GetDouble() <= 1.3), summary.GetProperty("lag_within_tolerance").GetInt32());
+    }
+
+    [Fact]
+    public async Task Peer_lines_with_workers_sit_beside_our_runs_with_as_many_workers()
+    {
+        var peer = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllLinesAsync(peer,
+            [
+                """{"function": "branin", "sampler": "optuna-tpe", "workers": 1, "trials": 8, "median_regret": 0.5}""",
+                """{"function": "branin", "sampler": "optuna-tpe", "workers": 2, "trials": 8, "median_regret": 2.0}""",
+            ]);
+            var (code, stdout, stderr) = await ConsoleCapture.RunAsync($"bench samplers --functions branin --samplers random --trials 8 --seeds 2 --workers 1,2 --peer {peer} --json");
+            Assert.True(code == 0, stderr);
+            using var document = JsonDocument.Parse(stdout);
+            var r = document.RootElement;
+            var comparison = r.GetProperty("comparison").EnumerateArray().ToDictionary(c => c.GetProperty("workers").GetInt32(), c => c.GetProperty("peer_best").GetDouble());
+            Assert.Equal(new Dictionary<int, double> { [1] = 0.5, [2] = 2.0 }, comparison);
+            var optuna = r.GetProperty("parallel").EnumerateArray().Single(q => q.GetProperty("sampler").GetString() == "optuna-tpe");
+            Assert.Equal((1, 0, 4.0), (optuna.GetProperty("cells").GetInt32(), optuna.GetProperty("within_tolerance").GetInt32(),
+                optuna.GetProperty("geometric_mean_ratio_to_sequential").GetDouble()));
+            Assert.Equal(JsonValueKind.Null, optuna.GetProperty("matched").ValueKind);
+        }
+        finally
+        {
+            File.Delete(peer);
+        }
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace DeiT.Tuning.Cli.Commands.Bench.Samplers;
 
 /// <summary>
 /// `deit-tune bench samplers`: median simple regret of each sampler per (function, budget, workers) over seeds,
-/// optionally beside a peer's figures (optuna_suite.py's JSON lines) with ratios, and the latency of one suggestion.
+/// optionally beside a peer's figures (optuna_suite.py's JSON lines; with workers, optuna_suite_parallel.py's) with
+/// ratios, and the latency of one suggestion.
 /// </summary>
 public static class SamplersCommand
 {
@@ -33,7 +34,10 @@ public static class SamplersCommand
             Description = "Comma-separated numbers of asynchronous workers (running trials are pending for the sampler)",
             DefaultValueFactory = _ => "1",
         };
-        var peer = new Option<string?>("--peer") { Description = "JSON lines from optuna_suite.py to show beside ours, with ratios" };
+        var peer = new Option<string?>("--peer")
+        {
+            Description = "JSON lines from optuna_suite.py (and deploy/optuna_suite_parallel.py, for --workers) to show beside ours, with ratios",
+        };
         var latency = new Option<string>("--latency")
         {
             Description = "Comma-separated history sizes at which to time one suggestion (e.g. 100,500,2000; empty: skip)",
@@ -81,10 +85,12 @@ public static class SamplersCommand
                     runs.Add(SamplerBenchmark.Curves(function, sampler, s.Budgets.Max(), s.Seeds, w));
                 }
         var regrets = runs.SelectMany(r => s.Budgets.Select(r.At)).ToList();
-        var sequential = regrets.Where(r => r.Workers == 1).ToList();
-        var rows = s.Peer.Count > 0 ? RegretComparison.Rows(sequential, s.Peer) : [];
+        var rows = s.Peer.Count > 0 ? RegretComparison.Rows(regrets, s.Peer) : [];
         var means = RegretComparison.GeometricMeans(rows);
-        var parallelCells = RegretComparison.ParallelCells(runs, s.Budgets);
+        var parallelCells = RegretComparison.ParallelCells(runs, s.Budgets)
+            .Concat(RegretComparison.PeerParallelCells(s.Peer)
+                .Where(c => s.Workers.Contains(c.Workers) && s.Budgets.Contains(c.Trials) && s.Functions.Any(f => f.Name == c.Function)))
+            .ToList();
         var parallel = RegretComparison.Parallel(parallelCells);
         var latencyFunction = TestFunction.Get("hartmann6");
         var latencies = new List<LatencyResult>();
@@ -105,7 +111,7 @@ public static class SamplersCommand
                 peer = s.Peer,
                 comparison = rows.Select(r => new
                 {
-                    function = r.Function, trials = r.Trials, sampler = r.Sampler, median = r.Median, peer_tpe = r.PeerTpe,
+                    function = r.Function, trials = r.Trials, workers = r.Workers, sampler = r.Sampler, median = r.Median, peer_tpe = r.PeerTpe,
                     peer_best_sampler = r.PeerBestSampler, peer_best = r.PeerBest, ratio_to_peer_tpe = r.RatioToPeerTpe,
                     ratio_to_peer_best = r.RatioToPeerBest,
                 }),
@@ -115,12 +121,13 @@ public static class SamplersCommand
                     sampler = q.Sampler, workers = q.Workers, cells = q.Cells, within_tolerance = q.WithinTolerance,
                     tolerance = RegretComparison.ParallelTolerance, geometric_mean_ratio_to_sequential = q.GeometricMeanRatio,
                     matched = q.Matched, geometric_mean_speedup_of_matched = q.GeometricMeanSpeedup,
+                    lag_within_tolerance = q.LagWithinTolerance,
                 }),
                 parallel_cells = parallelCells.Select(c => new
                 {
                     function = c.Function, sampler = c.Sampler, trials = c.Trials, workers = c.Workers, median = c.Median,
                     sequential_median = c.SequentialMedian, ratio_to_sequential = c.Ratio, trials_to_match = c.TrialsToMatch,
-                    speedup = c.Speedup,
+                    speedup = c.Speedup, sequential_lagged = c.SequentialLagged, lag_ratio = c.LagRatio,
                 }),
                 latency = latencies.Select(l => new { sampler = l.Sampler, observations = l.Observations, function = latencyFunction.Name, ms = l.Milliseconds }),
             });
@@ -129,8 +136,9 @@ public static class SamplersCommand
         WriteRegretTable(s, regrets, rows);
         if (means.Count > 0)
         {
-            var geo = new Table().AddColumns("sampler", "trials", "geo-mean ratio to peer best", "geo-mean ratio to peer tpe", "functions");
-            foreach (var m in means) geo.AddRow(m.Sampler, m.Trials == 0 ? "all" : $"{m.Trials}", Fmt(m.ToPeerBest), m.ToPeerTpe is { } t ? Fmt(t) : "–", $"{m.Functions}");
+            var geo = new Table().AddColumns("sampler", "workers", "trials", "geo-mean ratio to peer best", "geo-mean ratio to peer tpe", "functions");
+            foreach (var m in means)
+                geo.AddRow(m.Sampler, $"{m.Workers}", m.Trials == 0 ? "all" : $"{m.Trials}", Fmt(m.ToPeerBest), m.ToPeerTpe is { } t ? Fmt(t) : "–", $"{m.Functions}");
             AnsiConsole.Write(geo);
         }
         if (parallel.Count > 0) WriteParallelTables(parallelCells, parallel);
@@ -162,12 +170,11 @@ public static class SamplersCommand
             cells.AddRange(s.Samplers.Select(sampler => Fmt(group.First(r => r.Sampler == sampler).Median)));
             if (peer)
             {
-                var here = rows.Where(r => r.Function == group.Key.Function && r.Trials == group.Key.Trials).ToList();
+                var here = rows.Where(r => r.Function == group.Key.Function && r.Trials == group.Key.Trials && r.Workers == group.Key.Workers).ToList();
                 var first = here.FirstOrDefault();
                 cells.Add(first?.PeerTpe is { } t ? Fmt(t) : "–");
                 cells.Add(first?.PeerBest is { } b ? $"{Fmt(b)} ({first.PeerBestSampler})" : "–");
-                cells.AddRange(s.Samplers.Select(sampler =>
-                    group.Key.Workers == 1 && here.FirstOrDefault(r => r.Sampler == sampler)?.RatioToPeerBest is { } ratio ? Fmt(ratio) : "–"));
+                cells.AddRange(s.Samplers.Select(sampler => here.FirstOrDefault(r => r.Sampler == sampler)?.RatioToPeerBest is { } ratio ? Fmt(ratio) : "–"));
             }
             table.AddRow(cells.ToArray());
         }
@@ -175,23 +182,29 @@ public static class SamplersCommand
     }
 
     /// <summary>
-    /// Each run with workers against the sequential one: the ratio of median regrets at the same trial count, and the
-    /// finished trials the workers needed to reach the sequential regret, as a wall-clock speedup; then a summary per
+    /// Each run with workers against the sequential one (ours, and the peer's where its lines have workers): the ratio
+    /// of median regrets at the same trial count, the finished trials the workers needed to reach the sequential regret
+    /// as a wall-clock speedup, and the sequential run's own regret w−1 trials earlier as a ratio; then a summary per
     /// sampler and worker count.
     /// </summary>
     private static void WriteParallelTables(IReadOnlyList<ParallelCell> cells, IReadOnlyList<ParallelQuality> summary)
     {
-        var perCell = new Table().AddColumns("function", "trials", "sampler", "workers", "ratio to sequential", "trials to reach sequential", "wall-clock speedup");
+        var perCell = new Table().AddColumns(
+            "function", "trials", "sampler", "workers", "ratio to sequential", "trials to reach sequential", "wall-clock speedup",
+            "sequential w−1 trials earlier");
         foreach (var c in cells)
             perCell.AddRow(c.Function, $"{c.Trials}", c.Sampler, $"{c.Workers}", Fmt(c.Ratio),
-                c.TrialsToMatch is { } n ? $"{n}" : "not in the run", c.Speedup is { } x ? $"{x:F1}×" : "–");
+                c.TrialsToMatch is { } n ? $"{n}" : c.FromCurves ? "not in the run" : "–",
+                c.Speedup is { } x ? $"{x:F1}×" : "–", c.LagRatio is { } lag ? Fmt(lag) : "–");
         AnsiConsole.Write(perCell);
+        var tolerance = RegretComparison.ParallelTolerance;
         var par = new Table().AddColumns(
-            "sampler", "workers", $"cells within {RegretComparison.ParallelTolerance}× of sequential", "geo-mean ratio to sequential",
-            "cells reaching sequential", "geo-mean speedup (those)");
+            "sampler", "workers", $"cells within {tolerance}× of sequential", "geo-mean ratio to sequential",
+            "cells reaching sequential", "geo-mean speedup (those)", $"sequential w−1 earlier within {tolerance}×");
         foreach (var q in summary)
             par.AddRow(q.Sampler, $"{q.Workers}", $"{q.WithinTolerance} / {q.Cells}", Fmt(q.GeometricMeanRatio),
-                $"{q.Matched} / {q.Cells}", q.GeometricMeanSpeedup is { } x ? $"{x:F1}×" : "–");
+                q.Matched is { } matched ? $"{matched} / {q.Cells}" : "–", q.GeometricMeanSpeedup is { } x ? $"{x:F1}×" : "–",
+                q.LagWithinTolerance is { } lag ? $"{lag} / {q.Cells}" : "–");
         AnsiConsole.Write(par);
     }
 
