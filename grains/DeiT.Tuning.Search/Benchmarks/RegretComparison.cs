@@ -95,10 +95,14 @@ public static class RegretComparison
     /// <summary>The peer's own runs with workers beside its sequential runs (optuna_suite_parallel.py's lines), per cell.</summary>
     public static IReadOnlyList<ParallelCell> PeerParallelCells(IReadOnlyList<PeerFigure> peers)
     {
-        var sequential = peers.Where(p => p.Workers == 1).GroupBy(p => (p.Function, p.Sampler, p.Trials)).ToDictionary(g => g.Key, g => g.First());
+        var sequential = peers.Where(p => p.Workers == 1)
+            .GroupBy(p => (p.Function, p.Sampler, p.Trials))
+            .ToDictionary(g => g.Key, g => g.First().MedianRegret);
         return peers
-            .Where(p => p.Workers > 1 && sequential.ContainsKey((p.Function, p.Sampler, p.Trials)))
-            .Select(p => new ParallelCell(p.Function, p.Sampler, p.Trials, p.Workers, p.MedianRegret, sequential[(p.Function, p.Sampler, p.Trials)].MedianRegret, null))
+            .Where(p => p.Workers > 1)
+            .SelectMany(p => sequential.TryGetValue((p.Function, p.Sampler, p.Trials), out var alone)
+                ? [new ParallelCell(p.Function, p.Sampler, p.Trials, p.Workers, p.MedianRegret, alone, null)]
+                : Array.Empty<ParallelCell>())
             .ToList();
     }
 
