@@ -77,6 +77,10 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         Assert.Equal("1", await firstRow.Locator("td").First.TextContentAsync());
         foreach (var id in new[] { "history", "curves", "parallel", "importance", "timeline" })
             Assert.Equal(1, await page.Locator($"#{id} canvas").CountAsync());
+        // The value is x scaled by the epoch: fANOVA over the completed trials gives x nearly all the importance.
+        var importance = await page.EvaluateAsync<JsonElement>("async () => (await (await fetch('/api/studies/live-search')).json()).importance");
+        Assert.Equal(["x", "opt"], importance.EnumerateArray().Select(i => i.GetProperty("param").GetString()));
+        Assert.InRange(importance[0].GetProperty("score").GetDouble(), 0.9, 1.0);
 
         // The failed trial's hostile message is text in the leaderboard, never markup.
         var failed = page.Locator("#leaderboard tbody tr[data-trial='2'] td.reason");

@@ -58,8 +58,15 @@ public sealed class CliTests : IDisposable
 
         var csv = _cli.Run("export", "--study", "s1", "--format", "csv");
         Assert.Equal(5, csv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Equal(0, _cli.Run("plot", "importance", "--study", "s1", "--out", "importance.png").ExitCode);
+        var importance = _cli.Run("plot", "importance", "--study", "s1", "--out", "importance.png", "--json");
+        Assert.True(importance.ExitCode == 0, importance.Stderr);
         Assert.True(new FileInfo(Path.Combine(_cli.Folder, "importance.png")).Length > 1000);
+        using (var doc = JsonDocument.Parse(importance.Stdout))
+        {
+            var x = Assert.Single(doc.RootElement.GetProperty("importances").EnumerateArray());   // the space's only parameter
+            Assert.Equal(("x", 1.0), (x.GetProperty("param").GetString(), x.GetProperty("importance").GetDouble()));
+            Assert.InRange(x.GetProperty("main_effect").GetDouble(), 0.5, 1.0);   // the value is a function of x alone
+        }
     }
 
     [Fact]
@@ -77,6 +84,8 @@ public sealed class CliTests : IDisposable
         Assert.InRange(asked.RootElement.GetProperty("params").GetProperty("x").GetDouble(), 0, 1);
 
         Assert.Equal(0, _cli.Run("study", "tell", "--study", "at", "--trial", "0", "--value", "0.5").ExitCode);
+        AssertFails(_cli.Run("plot", "importance", "--study", "at", "--out", "importance.png"), 4,
+            "--study at: fANOVA needs at least 2 completed trials whose parameters fit the study's space and whose values differ; it has 1 completed");
         AssertFails(_cli.Run("study", "tell", "--study", "at", "--trial", "0", "--value", "0.7"), 2, "already told");
         AssertFails(_cli.Run("study", "tell", "--study", "at", "--trial", "5", "--value", "0.7"), 2, "has no trial 5");
         var board = _cli.Run("leaderboard", "--study", "at", "--json");

@@ -19,7 +19,8 @@ public sealed record TrialDocument(
 
 public sealed record LeaseDocument(string Silo, string Device, int Trial, int Attempt, DateTimeOffset AcquiredAt, DateTimeOffset? ReleasedAt);
 
-public sealed record ImportanceDocument(string Param, double Score);
+/// <summary>A parameter's fANOVA importance (shares summing to 1) and the share of the variance it explains alone.</summary>
+public sealed record ImportanceDocument(string Param, double Score, double MainEffect);
 
 /// <summary>Everything the study page draws. <see cref="Report"/> is the hook for paper studies' tables (null: none).</summary>
 public sealed record StudyDocument(
@@ -46,8 +47,7 @@ public static class StudyDocuments
         Summary(s),
         s.Trials.Select(Trial).ToList(),
         s.Leases.Select(Lease).ToList(),
-        ParamImportance.Compute(s.Trials.Where(t => t.Status is TrialStatus.Completed or TrialStatus.Pruned).ToList())
-            .Select(p => new ImportanceDocument(p.Name, p.Score)).ToList(),
+        StudyImportance.Of(s).Select(p => new ImportanceDocument(p.Name, p.Importance, p.MainEffect)).ToList(),
         Report: null);
 
     public static TrialDocument Trial(TrialRecord t) => new(

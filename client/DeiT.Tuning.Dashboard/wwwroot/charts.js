@@ -93,10 +93,10 @@ function drawImportance(doc) {
   const items = [...doc.importance].reverse();
   chart('importance').setOption({
     animation: false,
-    title: items.length ? undefined : { text: 'needs 3 finished trials with a value', left: 'center', top: 'middle', textStyle: { fontSize: 13, color: '#6e7781' } },
-    grid: { left: 120, right: 30, top: 10, bottom: 30 },
-    tooltip: { trigger: 'item', formatter: p => escapeText(`${p.name}: ${fmt(p.value, 3)}`) },
-    xAxis: { type: 'value', max: 1 },
+    title: items.length ? undefined : { text: 'needs 2 completed trials with different values', left: 'center', top: 'middle', textStyle: { fontSize: 13, color: '#6e7781' } },
+    grid: { left: 120, right: 30, top: 10, bottom: 45 },
+    tooltip: { trigger: 'item', formatter: p => escapeText(`${p.name}: ${fmt(p.value, 3)} (alone explains ${fmt(100 * items[p.dataIndex].main_effect, 1)} % of the variance)`) },
+    xAxis: { type: 'value', max: 1, name: 'fANOVA importance', nameLocation: 'middle', nameGap: 25 },
     yAxis: { type: 'category', data: items.map(i => i.param) },
     series: [{ type: 'bar', data: items.map(i => i.score), itemStyle: { color: '#1f6feb' } }],
   }, { notMerge: true });

@@ -1,22 +1,37 @@
 using System.CommandLine;
+using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Cli.Cluster;
 using DeiT.Tuning.Cli.Infrastructure;
+using DeiT.Tuning.Dashboard.Api;
 
 namespace DeiT.Tuning.Cli.Commands.Plot;
 
-/// <summary>`deit-tune plot history|parallel|importance --study S --out FILE.png`.</summary>
+/// <summary>`deit-tune plot history|parallel|importance --study S --out FILE.png [--json]`.</summary>
 public static class PlotCommand
 {
     public static Command Create()
     {
-        var command = new Command("plot", "Plot a study: optimization history, parallel coordinates, or parameter importance (correlation-based)");
-        command.Subcommands.Add(Kind("history", "Each trial's value and the best so far", StudyPlots.History));
-        command.Subcommands.Add(Kind("parallel", "Parallel coordinates of the parameters, colored by value", StudyPlots.Parallel));
-        command.Subcommands.Add(Kind("importance", "Parameter importance: |Spearman ρ| (numbers) or η (choices) with the objective", StudyPlots.Importance));
+        var command = new Command("plot", "Plot a study: optimization history, parallel coordinates, or parameter importance (fANOVA)");
+        command.Subcommands.Add(Kind("history", "Each trial's value and the best so far", s => (StudyPlots.History(s), null)));
+        command.Subcommands.Add(Kind("parallel", "Parallel coordinates of the parameters, colored by value", s => (StudyPlots.Parallel(s), null)));
+        command.Subcommands.Add(Kind("importance",
+            "Parameter importance by fANOVA (as Optuna's default): the share of the completed trials' variance each parameter explains, from a random forest",
+            Importance));
         return command;
     }
 
-    private static Command Kind(string name, string description, Func<Abstractions.Studies.StudySnapshot, ScottPlot.Plot> draw)
+    /// <summary>The importance plot, and the figures for --json.</summary>
+    private static (ScottPlot.Plot, object?) Importance(StudySnapshot s)
+    {
+        var importances = StudyImportance.Of(s);
+        if (importances.Count == 0)
+            throw new CliException($"--study {s.Spec.Name}: fANOVA needs at least 2 completed trials whose parameters fit the study's space and whose " +
+                $"values differ; it has {StudyImportance.Completed(s).Count} completed; plot once more trials have finished", 4);
+        var figures = importances.Select(r => new { param = r.Name, importance = r.Importance, main_effect = r.MainEffect, main_effect_std = r.MainEffectStd }).ToList();
+        return (StudyPlots.Importance(s, importances), figures);
+    }
+
+    private static Command Kind(string name, string description, Func<StudySnapshot, (ScottPlot.Plot Plot, object? Figures)> draw)
     {
         var command = new Command(name, description);
         var study = StudyAccess.StudyOption();
@@ -33,8 +48,12 @@ public static class PlotCommand
             var snapshot = await StudyAccess.RequireSnapshot(connection, result.GetValue(study)!);
             if (!snapshot.Trials.Any(t => t.Value is not null))
                 throw new CliException($"--study {snapshot.Spec.Name}: no trial has a value yet; plot once trials have finished", 4);
-            draw(snapshot).SavePng(file.FullName, result.GetValue(width), result.GetValue(height));
-            if (result.GetValue(GlobalOptions.Json)) JsonOutput.Write(new { plot = name, study = snapshot.Spec.Name, file = file.FullName });
+            var (plot, figures) = draw(snapshot);
+            plot.SavePng(file.FullName, result.GetValue(width), result.GetValue(height));
+            if (result.GetValue(GlobalOptions.Json))
+                JsonOutput.Write<object>(figures is null
+                    ? new { plot = name, study = snapshot.Spec.Name, file = file.FullName }
+                    : new { plot = name, study = snapshot.Spec.Name, file = file.FullName, importances = figures });
             else Console.Error.WriteLine($"wrote {file.FullName}");
             return 0;
         });

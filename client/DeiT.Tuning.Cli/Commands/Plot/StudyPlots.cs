@@ -1,5 +1,7 @@
 using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Abstractions.Trials;
+using DeiT.Tuning.Dashboard.Api;
+using DeiT.Tuning.Search.Importance;
 using ScottPlot;
 
 namespace DeiT.Tuning.Cli.Commands.Plot;
@@ -56,15 +58,17 @@ public static class StudyPlots
         return Titled(plot, s, "parallel coordinates");
     }
 
-    public static ScottPlot.Plot Importance(StudySnapshot s)
+    /// <summary>fANOVA importance of each parameter (<see cref="StudyImportance"/>), most important on top.</summary>
+    public static ScottPlot.Plot Importance(StudySnapshot s, IReadOnlyList<ParameterImportance> importances)
     {
-        var scores = ParamImportance.Compute(Scored(s).ToList());
         var plot = new ScottPlot.Plot();
-        var bars = plot.Add.Bars(scores.Select(r => r.Score).ToArray());
+        var bottomUp = importances.Reverse().ToList();
+        var bars = plot.Add.Bars(bottomUp.Select(r => r.Importance).ToArray());
         bars.Horizontal = true;
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(scores.Select((r, i) => new Tick(i, r.Name)).ToArray());
-        plot.XLabel("importance (|Spearman ρ| or η with the objective, normalized)");
-        return Titled(plot, s, "parameter importance");
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(bottomUp.Select((r, i) => new Tick(i, r.Name)).ToArray());
+        plot.XLabel("fANOVA importance (share of the parameters' main effects)");
+        var explained = importances.Sum(r => r.MainEffect);
+        return Titled(plot, s, $"parameter importance ({StudyImportance.Completed(s).Count} completed trials; main effects explain {explained:P0} of the variance)");
     }
 
     private static ScottPlot.Plot Titled(ScottPlot.Plot plot, StudySnapshot s, string what)
