@@ -36,7 +36,9 @@ public static class DeitTuneCli
         WidenRedirectedOutput();
         try
         {
-            return await Build().Parse(args).InvokeAsync(config, cancellationToken);
+            var parsed = Build().Parse(args);
+            if (ParseErrors.Report(parsed, Console.Error)) return ParseErrors.ExitCode;
+            return await parsed.InvokeAsync(config, cancellationToken);
         }
         catch (CliException e)
         {

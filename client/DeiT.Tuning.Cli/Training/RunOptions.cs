@@ -2,6 +2,7 @@ using System.CommandLine;
 using DeiT.Tuning.Cli.Infrastructure;
 using DeiT.Tuning.Training.Devices;
 using DeiT.Tuning.Training.Engine;
+using TorchSharp;
 
 namespace DeiT.Tuning.Cli.Training;
 
@@ -19,6 +20,14 @@ public sealed class RunOptions
         command.Options.Add(_threads);
         command.Options.Add(_workers);
         command.Options.Add(_precision);
+    }
+
+    /// <summary>The device, initialized, or the user's --device error when this host cannot run on it. Call it on the
+    /// thread that trains, after its OpenMP wait policy is set (the first torch call fixes the policy).</summary>
+    public static torch.Device ResolveDevice(string device)
+    {
+        try { return TorchRuntime.Resolve(device); }
+        catch (ArgumentException e) { throw new CliException($"--device {device}: {e.Message}"); }
     }
 
     public TrainingRunOptions Read(ParseResult result)

@@ -61,6 +61,7 @@ public static class TrainingConsole
         {
             try
             {
+                RunOptions.ResolveDevice(run.Device);
                 return new Trainer().Run(job, run, report => { onEpoch(report); return EpochDecision.Continue; }, progress, cancellationToken);
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or CheckpointMismatchException)

@@ -24,7 +24,7 @@ public static class TorchRuntime
         if (text == "cuda") return (DeviceType.CUDA, 0);
         if (text.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(text[5..], out var index) && index >= 0)
             return (DeviceType.CUDA, index);
-        throw new ArgumentException($"device '{device}' is not understood: use cpu, cuda or cuda:N (N ≥ 0)", nameof(device));
+        throw new ArgumentException($"device '{device}' is not understood: use cpu, cuda or cuda:N (N ≥ 0)");
     }
 
     /// <summary>The TorchSharp device for a device name, with the backend initialized for it.</summary>
@@ -36,7 +36,7 @@ public static class TorchRuntime
         EnsureCuda();
         var count = torch.cuda.device_count();
         if (index >= count)
-            throw new ArgumentException($"device '{device}' does not exist: this host has {count} CUDA device(s)", nameof(device));
+            throw new ArgumentException($"device '{device}' does not exist: this host has {count} CUDA device(s)");
         return new torch.Device(DeviceType.CUDA, index);
     }
 
@@ -50,8 +50,8 @@ public static class TorchRuntime
         {
             if (_cudaReady) return;
             if (!torch.cuda.is_available())
-                throw new InvalidOperationException(
-                    "CUDA is not available: build with -p:TorchBackend=cuda (TorchSharp-cuda-linux) or point " +
+                throw new ArgumentException(
+                    "CUDA is not available in this build: build with -p:TorchBackend=cuda (TorchSharp-cuda-linux) or point " +
                     $"{ExternalLibTorchVariable} at a CUDA libtorch (e.g. python3 -c 'import torch,os;print(os.path.dirname(torch.__file__)+\"/lib\")')");
             // TF32 on until a run's precision says otherwise (PrecisionChoice.ApplyMatmulMode).
             torch.backends.cuda.matmul.allow_tf32 = true;

@@ -96,6 +96,11 @@ public sealed class TrainingCommandsTests : IDisposable
     [InlineData("paper plan --budget standard --seeds 2", "--seeds 2")]
     [InlineData("paper plan --model convnet_small", "--model 'convnet_small'")]
     [InlineData("paper report --records missing.json --out r", "--records")]
+    [InlineData("train --model deit_micro_patch4_28 --lr abc", "error: --lr 'abc' is not a number")]
+    [InlineData("train --model deit_micro_patch4_28 --epochs 2.5", "error: --epochs '2.5' is not a whole number")]
+    [InlineData("export --study s --format xml", "error: --format 'xml' is not one of: csv, json")]
+    [InlineData("train --model deit_micro_patch4_28 --epochs 1 --device cuda:0", "error: --device cuda:0: CUDA is not available in this build")]
+    [InlineData("bench train-step --model deit_micro_patch4_28 --device cuda", "error: --device cuda: CUDA is not available in this build")]
     public async Task BadOptionsFailNamingTheOption(string args, string named)
     {
         var (code, _, stderr) = await ConsoleCapture.RunAsync(args);

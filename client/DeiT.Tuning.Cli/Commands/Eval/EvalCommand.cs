@@ -69,7 +69,7 @@ public static class EvalCommand
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 CpuThreading.SetOpenMpWaitPolicy(OpenMpWaitPolicy.Passive);
                 if (runOptions.Threads is { } threads) torch.set_num_threads(threads);
-                var device = TorchRuntime.Resolve(runOptions.Device);
+                var device = RunOptions.ResolveDevice(runOptions.Device);
                 var splits = DatasetCatalog.Load(spec);
                 var images = splitName == "test" ? splits.Test : splits.Validation;
                 var options = new ModelOptions { NumClasses = images.NumClasses, InChannels = images.Channels, ImageSize = images.Height };

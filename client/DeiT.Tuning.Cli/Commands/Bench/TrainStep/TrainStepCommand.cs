@@ -65,7 +65,9 @@ public static class TrainStepCommand
             if (!ModelZoo.Names.Contains(options.Model))
                 throw new CliException($"--model: unknown preset '{options.Model}'; choose one of {string.Join(", ", ModelZoo.Names)}");
             var json = parse.GetValue(GlobalOptions.Json);
-            var result = TrainStepBenchmark.Run(options, new SynchronousProgress(line => Console.Error.WriteLine(line)));
+            TrainStepBenchmarkResult result;
+            try { result = TrainStepBenchmark.Run(options, new SynchronousProgress(line => Console.Error.WriteLine(line))); }
+            catch (ArgumentException e) { throw new CliException($"--device {options.Device}: {e.Message}"); }   // the one thing left to check: can this host run on it
             if (json) JsonOutput.Write(result);
             else Print(result);
             return 0;
