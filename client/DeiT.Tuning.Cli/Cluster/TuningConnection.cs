@@ -222,6 +222,11 @@ public sealed class TuningConnection : IAsyncDisposable
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        // A command that ends right after it started the silo stops it while the silo's own start-up messages (waking
+        // the folder's studies) are still being placed: Orleans logs each as failed, and its placement retries (Polly)
+        // as warnings. What concerns the command fails the command itself.
+        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // start failures become CLI errors
     }
 }
