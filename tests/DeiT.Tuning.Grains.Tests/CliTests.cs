@@ -58,6 +58,14 @@ public sealed class CliTests : IDisposable
 
         var csv = _cli.Run("export", "--study", "s1", "--format", "csv");
         Assert.Equal(5, csv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        foreach (var plot in new[] { new[] { "curves" }, ["slice", "--param", "x"], ["history"], ["parallel"] })
+        {
+            var drawn = _cli.Run(["plot", .. plot, "--study", "s1", "--out", $"{plot[0]}.png"]);
+            Assert.True(drawn.ExitCode == 0, drawn.Stderr);
+            Assert.True(new FileInfo(Path.Combine(_cli.Folder, $"{plot[0]}.png")).Length > 1000);
+        }
+        AssertFails(_cli.Run("plot", "slice", "--study", "s1", "--param", "y", "--out", "slice.png"), 2,
+            "--param y: no scored trial of study s1 has it; its parameters: x");
         var importance = _cli.Run("plot", "importance", "--study", "s1", "--out", "importance.png", "--json");
         Assert.True(importance.ExitCode == 0, importance.Stderr);
         Assert.True(new FileInfo(Path.Combine(_cli.Folder, "importance.png")).Length > 1000);
@@ -84,6 +92,7 @@ public sealed class CliTests : IDisposable
         Assert.InRange(asked.RootElement.GetProperty("params").GetProperty("x").GetDouble(), 0, 1);
 
         Assert.Equal(0, _cli.Run("study", "tell", "--study", "at", "--trial", "0", "--value", "0.5").ExitCode);
+        AssertFails(_cli.Run("plot", "curves", "--study", "at", "--out", "curves.png"), 4, "no trial has reported an epoch");
         AssertFails(_cli.Run("plot", "importance", "--study", "at", "--out", "importance.png"), 4,
             "--study at: fANOVA needs at least 2 completed trials whose parameters fit the study's space and whose values differ; it has 1 completed");
         AssertFails(_cli.Run("study", "tell", "--study", "at", "--trial", "0", "--value", "0.7"), 2, "already told");

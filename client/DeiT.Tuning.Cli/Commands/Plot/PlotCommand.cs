@@ -6,18 +6,34 @@ using DeiT.Tuning.Dashboard.Api;
 
 namespace DeiT.Tuning.Cli.Commands.Plot;
 
-/// <summary>`deit-tune plot history|parallel|importance --study S --out FILE.png [--json]`.</summary>
+/// <summary>`deit-tune plot history|curves|slice|parallel|importance --study S --out FILE.png [--json]`: Optuna's
+/// visualizations of a study, as PNG files.</summary>
 public static class PlotCommand
 {
     public static Command Create()
     {
-        var command = new Command("plot", "Plot a study: optimization history, parallel coordinates, or parameter importance (fANOVA)");
-        command.Subcommands.Add(Kind("history", "Each trial's value and the best so far", s => (StudyPlots.History(s), null)));
-        command.Subcommands.Add(Kind("parallel", "Parallel coordinates of the parameters, colored by value", s => (StudyPlots.Parallel(s), null)));
+        var command = new Command("plot", "Plot a study: optimization history, learning curves, a parameter's slice, parallel coordinates, or parameter importance (fANOVA)");
+        command.Subcommands.Add(Kind("history", "Each trial's value and the best so far", (_, s) => (StudyPlots.History(s), null)));
+        command.Subcommands.Add(Kind("curves", "Each trial's validation metric by epoch, pruned trials marked where they stopped", Curves));
+        var parameter = new Option<string>("--param") { Description = "The parameter to plot the value against", Required = true };
+        command.Subcommands.Add(Kind("slice", "The value against one parameter (--param), one point a trial", (r, s) => Slice(s, r.GetValue(parameter)!), parameter));
+        command.Subcommands.Add(Kind("parallel", "Parallel coordinates of the parameters, colored by value", (_, s) => (StudyPlots.Parallel(s), null)));
         command.Subcommands.Add(Kind("importance",
             "Parameter importance by fANOVA (as Optuna's default): the share of the completed trials' variance each parameter explains, from a random forest",
-            Importance));
+            (_, s) => Importance(s)));
         return command;
+    }
+
+    private static (ScottPlot.Plot, object?) Curves(ParseResult _, StudySnapshot s) => s.Trials.Any(t => t.Epochs.Count > 0)
+        ? (StudyPlots.Curves(s), null)
+        : throw new CliException($"--study {s.Spec.Name}: no trial has reported an epoch (trials told by `study tell` have no curves)", 4);
+
+    private static (ScottPlot.Plot, object?) Slice(StudySnapshot s, string parameter)
+    {
+        var names = s.Trials.Where(t => t.Value is not null).SelectMany(t => t.Params.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (!names.Contains(parameter))
+            throw new CliException($"--param {parameter}: no scored trial of study {s.Spec.Name} has it; its parameters: {string.Join(", ", names)}");
+        return (StudyPlots.Slice(s, parameter), null);
     }
 
     /// <summary>The importance plot, and the figures for --json.</summary>
@@ -31,14 +47,15 @@ public static class PlotCommand
         return (StudyPlots.Importance(s, importances), figures);
     }
 
-    private static Command Kind(string name, string description, Func<StudySnapshot, (ScottPlot.Plot Plot, object? Figures)> draw)
+    private static Command Kind(string name, string description, Func<ParseResult, StudySnapshot, (ScottPlot.Plot Plot, object? Figures)> draw,
+        params Option[] extra)
     {
         var command = new Command(name, description);
         var study = StudyAccess.StudyOption();
         var output = new Option<FileInfo>("--out") { Description = "PNG file to write", Required = true };
         var width = new Option<int>("--width") { DefaultValueFactory = _ => 1000 };
         var height = new Option<int>("--height") { DefaultValueFactory = _ => 600 };
-        foreach (var option in new Option[] { study, output, width, height }) command.Options.Add(option);
+        foreach (var option in new Option[] { study, output, width, height }.Concat(extra)) command.Options.Add(option);
         command.SetAction(async (result, cancellationToken) =>
         {
             var file = result.GetValue(output)!;
@@ -48,7 +65,7 @@ public static class PlotCommand
             var snapshot = await StudyAccess.RequireSnapshot(connection, result.GetValue(study)!);
             if (!snapshot.Trials.Any(t => t.Value is not null))
                 throw new CliException($"--study {snapshot.Spec.Name}: no trial has a value yet; plot once trials have finished", 4);
-            var (plot, figures) = draw(snapshot);
+            var (plot, figures) = draw(result, snapshot);
             plot.SavePng(file.FullName, result.GetValue(width), result.GetValue(height));
             if (result.GetValue(GlobalOptions.Json))
                 JsonOutput.Write<object>(figures is null

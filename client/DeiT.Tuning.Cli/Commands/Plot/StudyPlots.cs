@@ -1,3 +1,4 @@
+using System.Globalization;
 using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Dashboard.Api;
@@ -28,6 +29,66 @@ public static class StudyPlots
         plot.YLabel(s.Spec.Metric);
         plot.ShowLegend();
         return plot;
+    }
+
+    /// <summary>Learning curves (Optuna's intermediate values): each trial's metric by epoch; pruned trials grey and
+    /// ended with a cross, where the pruner stopped them.</summary>
+    public static ScottPlot.Plot Curves(StudySnapshot s)
+    {
+        var plot = new ScottPlot.Plot();
+        var colormap = new ScottPlot.Colormaps.Viridis();
+        var trials = s.Trials.Where(t => t.Epochs.Count > 0).OrderBy(t => t.Number).ToList();
+        foreach (var trial in trials)
+        {
+            var points = trial.Epochs.Where(e => double.IsFinite(e.Metric(s.Spec.Metric))).ToList();
+            if (points.Count == 0) continue;
+            var xs = points.Select(e => (double)e.Epoch).ToArray();
+            var ys = points.Select(e => e.Metric(s.Spec.Metric)).ToArray();
+            var line = plot.Add.ScatterLine(xs, ys);
+            line.LineWidth = 1.5f;
+            line.Color = trial.Status == TrialStatus.Pruned
+                ? Colors.Gray.WithAlpha(0.6)
+                : colormap.GetColor(trials.Count > 1 ? trials.IndexOf(trial) / (double)(trials.Count - 1) : 0.5);
+            if (trial.Status == TrialStatus.Pruned)
+            {
+                var end = plot.Add.Marker(xs[^1], ys[^1], MarkerShape.Eks, 8);
+                end.Color = Colors.Gray;
+            }
+        }
+        plot.XLabel("epoch");
+        plot.YLabel($"validation {s.Spec.Metric}");
+        return Titled(plot, s, "learning curves (grey ×: pruned)");
+    }
+
+    /// <summary>Slice plot (Optuna's plot_slice): the value against one parameter, one trial a point; completed trials
+    /// colored from early (dark) to late (bright), pruned ones as grey rings at the value they were stopped with. Wide
+    /// positive ranges (learning rates, weight decay) read on a log axis, as search spaces sample them.</summary>
+    public static ScottPlot.Plot Slice(StudySnapshot s, string parameter)
+    {
+        var scored = Scored(s).Where(t => t.Params.ContainsKey(parameter)).OrderBy(t => t.Number).ToList();
+        var plot = new ScottPlot.Plot();
+        var colormap = new ScottPlot.Colormaps.Viridis();
+        var choices = scored.Select(t => t.Params[parameter].Choice).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        var numbers = scored.Where(t => t.Params[parameter].Choice is null).Select(t => t.Params[parameter].Number).ToList();
+        var logAxis = choices.Count == 0 && numbers.Count > 1 && numbers.Min() > 0 && numbers.Max() / numbers.Min() > 100;
+        for (var i = 0; i < scored.Count; i++)
+        {
+            var setting = scored[i].Params[parameter];
+            var x = setting.Choice is { } c ? choices.IndexOf(c) : logAxis ? Math.Log10(setting.Number) : setting.Number;
+            var pruned = scored[i].Status == TrialStatus.Pruned;
+            var marker = plot.Add.Marker(x, scored[i].Value!.Value, pruned ? MarkerShape.OpenCircle : MarkerShape.FilledCircle, 7);
+            marker.Color = pruned ? Colors.Gray : colormap.GetColor(scored.Count > 1 ? i / (double)(scored.Count - 1) : 0.5);
+        }
+        if (choices.Count > 0)
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(choices.Select((c, i) => new Tick(i, c)).ToArray());
+        else if (logAxis)
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                LabelFormatter = v => Math.Pow(10, v).ToString("0.#e0", CultureInfo.InvariantCulture),
+            };
+        plot.XLabel(logAxis ? $"{parameter} (log scale)" : parameter);
+        plot.YLabel(s.Spec.Metric);
+        return Titled(plot, s, $"slice of {parameter} (dark: early trials, bright: late; grey rings: pruned)");
     }
 
     /// <summary>Parallel coordinates: one axis per parameter (scaled to its range), one line per trial colored by value.</summary>
