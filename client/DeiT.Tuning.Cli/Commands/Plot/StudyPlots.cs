@@ -7,7 +7,7 @@ using ScottPlot;
 
 namespace DeiT.Tuning.Cli.Commands.Plot;
 
-/// <summary>The three study plots, drawn with ScottPlot 5.</summary>
+/// <summary>The study plots (Optuna's visualizations), drawn with ScottPlot 5.</summary>
 public static class StudyPlots
 {
     /// <summary>Each scored trial's value by trial number, and the best value so far as a line.</summary>
