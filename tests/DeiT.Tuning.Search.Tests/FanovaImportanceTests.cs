@@ -92,6 +92,21 @@ public class FanovaImportanceTests
     }
 
     [Fact]
+    public void Parameters_that_split_the_trials_identically_share_the_importance()
+    {
+        // b always equals a: every split on one is a split on the other, so a forest that took the first listed
+        // parameter on a tie would give a all of it.
+        var space = new SearchSpace([new FloatDistribution("a", 0, 1), new FloatDistribution("b", 0, 1)]);
+        var rng = new Random.Rng(5);
+        var trials = Enumerable.Range(0, 40).Select(_ => rng.NextDouble()).Select(v =>
+            ((IReadOnlyDictionary<string, ParamValue>)new Dictionary<string, ParamValue> { ["a"] = ParamValue.Of(v), ["b"] = ParamValue.Of(v) }, v * v)).ToList();
+
+        var ours = FanovaImportance.Evaluate(space, trials);
+
+        Assert.All(ours, p => Assert.InRange(p.Importance, 0.35, 0.65));
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_importances_and_another_seed_nearly_the_same()
     {
         var trials = Trials(ForestSpace, Fixture().GetProperty("forest").GetProperty("trials"));

@@ -50,7 +50,7 @@ public static class FanovaImportance
         var trees = Forest(features, x, y, options).Where(t => t.TotalVariance > 0).ToList();
         if (trees.Count == 0) return [];
 
-        var fractions = parameters.Select((_, f) => trees.Select(t => t.MainEffectVariance(f) / t.TotalVariance).ToArray()).ToList();
+        var fractions = parameters.Select((_, f) => trees.Select(t => Share(t.MainEffectVariance(f), t.TotalVariance)).ToArray()).ToList();
         var means = fractions.Select(v => v.Average()).ToList();
         var sum = means.Sum();
         return parameters.Select((p, f) => new ParameterImportance(p.Name, sum > 0 ? means[f] / sum : 0, means[f], Std(fractions[f])))
@@ -62,16 +62,18 @@ public static class FanovaImportance
         var n = y.Length;
         for (var t = 0; t < options.Trees; t++)
         {
+            var rng = Rng.Derive(options.Seed, t);
             var weights = new double[n];
             if (options.Bootstrap)
-            {
-                var rng = Rng.Derive(options.Seed, t);
                 for (var i = 0; i < n; i++) weights[rng.NextInt(n)]++;
-            }
             else Array.Fill(weights, 1.0);
-            yield return new FanovaTree(RegressionTree.Fit(features, x, y, weights, options.MaxDepth));
+            yield return new FanovaTree(RegressionTree.Fit(features, x, y, weights, options.MaxDepth, rng));
         }
     }
+
+    /// <summary>A main effect's share of the tree's variance; what is left of a parameter the tree never splits on after
+    /// rounding (1e-30 and the like) is none.</summary>
+    static double Share(double mainEffect, double total) => mainEffect / total is var share && share > 1e-12 ? share : 0;
 
     static TreeFeature Feature(Distribution parameter) => parameter switch
     {

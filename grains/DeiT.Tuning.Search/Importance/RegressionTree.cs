@@ -1,3 +1,5 @@
+using DeiT.Tuning.Search.Random;
+
 namespace DeiT.Tuning.Search.Importance;
 
 /// <summary>One input column of a regression tree: a number in [Low, High], or a category index in [0, Count).</summary>
@@ -13,7 +15,9 @@ public readonly record struct TreeFeature(double Low, double High, int Categorie
 /// <summary>
 /// A CART regression tree grown on squared error, as scikit-learn's DecisionTreeRegressor with min_samples_split 2 and
 /// min_samples_leaf 1: depth first, every feature considered at every node, a numeric split halfway between two
-/// consecutive distinct values, the split with the largest decrease of weighted squared error (the first on a tie).
+/// consecutive distinct values, the split with the largest decrease of weighted squared error. Features are tried in a
+/// random order at every node, the first best kept, so that features splitting a node equally well (with few rows,
+/// often several that split it identically) share the splits instead of the first listed taking them all.
 /// Categorical features split natively into two sets of categories (categories ordered by their mean target, then the
 /// best cut of that order: the optimal two-way partition under squared error); a category absent from a node goes with
 /// the heavier side. Sample weights are counts (a bootstrap's multiplicities); rows of weight 0 take no part.
@@ -45,13 +49,14 @@ public sealed class RegressionTree
     /// <summary>Whether a categorical split sends <paramref name="category"/> to the left child.</summary>
     public bool GoesLeft(int node, int category) => CategorySet.Contains(_leftCategories[node]!, category);
 
-    public static RegressionTree Fit(IReadOnlyList<TreeFeature> features, double[][] x, double[] y, double[] weights, int maxDepth)
+    /// <param name="random">Draws each node's feature order; null: the features' own order.</param>
+    public static RegressionTree Fit(IReadOnlyList<TreeFeature> features, double[][] x, double[] y, double[] weights, int maxDepth, Rng? random = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDepth, 1);
         var tree = new RegressionTree(features);
         var rows = Enumerable.Range(0, y.Length).Where(i => weights[i] > 0).ToArray();
         if (rows.Length == 0) throw new ArgumentException("a tree needs at least one row of positive weight", nameof(weights));
-        new Grower(tree, x, y, weights, maxDepth).Grow(rows, depth: 0);
+        new Grower(tree, x, y, weights, maxDepth, random).Grow(rows, depth: 0);
         return tree;
     }
 
@@ -80,7 +85,7 @@ public sealed class RegressionTree
         return _value.Count - 1;
     }
 
-    sealed class Grower(RegressionTree tree, double[][] x, double[] y, double[] w, int maxDepth)
+    sealed class Grower(RegressionTree tree, double[][] x, double[] y, double[] w, int maxDepth, Rng? random)
     {
         readonly record struct Split(int Feature, double Threshold, ulong[]? LeftCategories, double Score);
 
@@ -94,7 +99,7 @@ public sealed class RegressionTree
             if (depth >= maxDepth || rows.Length < 2 || impurity <= PureNode) return node;
 
             Split? best = null;
-            for (var f = 0; f < tree.Features.Count; f++)
+            foreach (var f in FeatureOrder())
             {
                 var candidate = tree.Features[f].IsCategorical ? BestCategoricalSplit(rows, f, sw, swy) : BestNumericSplit(rows, f, sw, swy);
                 if (candidate is { } c && (best is null || c.Score > best.Value.Score)) best = c;
@@ -111,6 +116,18 @@ public sealed class RegressionTree
             tree._left[node] = left;
             tree._right[node] = right;
             return node;
+        }
+
+        int[] FeatureOrder()
+        {
+            var order = Enumerable.Range(0, tree.Features.Count).ToArray();
+            if (random is null) return order;
+            for (var i = order.Length - 1; i > 0; i--)
+            {
+                var j = random.NextInt(i + 1);
+                (order[i], order[j]) = (order[j], order[i]);
+            }
+            return order;
         }
 
         static bool GoesLeft(Split split, double value) => split.LeftCategories is { } set
