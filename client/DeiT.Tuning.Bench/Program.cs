@@ -6,12 +6,28 @@ using DeiT.Tuning.Training.Engine;
 // deit-tune-bench --device cuda:0 --runs deit_tiny_distilled_patch16_224:128,deit_small_distilled_patch16_224:128
 //                 [--steps 30] [--warmup 10] [--classes 1000] [--threads N] [--optimizer flat|per-parameter]
 //                 [--phase-timings true|false] [--precision fp32|tf32|bf16|fp16] [--profile true|false]
-// Prints one JSON object per run on stdout (progress on stderr): the same measurement as `deit-tune bench train-step`.
+//                 [--trainer true [--loader-workers N] [--trainer-steps 30]]
+// Prints one JSON object per run on stdout (progress on stderr): the same measurement as `deit-tune bench train-step`,
+// or with --trainer true, two epochs of the real trainer on fake 224×224 images (TrainerRun).
 var settings = ParseArguments(args);
 var runs = settings.GetValueOrDefault("--runs", "deit_tiny_patch4_32:64")
     .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var device = settings.GetValueOrDefault("--device", "cpu");
 TorchRuntime.Parse(device);
+var precisionSetting = settings.TryGetValue("--precision", out var precisionText) ? PrecisionChoice.Parse(precisionText, "--precision") : (Precision?)null;
+if (settings.GetValueOrDefault("--trainer", "false") == "true")
+{
+    var workers = int.Parse(settings.GetValueOrDefault("--loader-workers", Math.Max(1, Environment.ProcessorCount - 1).ToString()));
+    var trainerSteps = int.Parse(settings.GetValueOrDefault("--trainer-steps", "30"));
+    foreach (var run in runs)
+    {
+        var parts = run.Split(':');
+        var result = TrainerRun.Run(parts[0], parts.Length > 1 ? int.Parse(parts[1]) : 64, device, precisionSetting, workers, trainerSteps,
+            settings.TryGetValue("--threads", out var threads) ? int.Parse(threads) : null);
+        Console.WriteLine(JsonSerializer.Serialize(new { impl = "torchsharp-trainer", result }));
+    }
+    return 0;
+}
 foreach (var run in runs)
 {
     var parts = run.Split(':');
@@ -26,7 +42,7 @@ foreach (var run in runs)
         Threads = settings.TryGetValue("--threads", out var t) ? int.Parse(t) : null,
         PhaseTimings = settings.GetValueOrDefault("--phase-timings", "true") == "true",
         PerParameterOptimizer = settings.GetValueOrDefault("--optimizer", "flat") == "per-parameter",
-        Precision = settings.TryGetValue("--precision", out var precision) ? PrecisionChoice.Parse(precision, "--precision") : null,
+        Precision = precisionSetting,
         Profile = settings.GetValueOrDefault("--profile", "false") == "true",
         MatmulSize = int.Parse(settings.GetValueOrDefault("--matmul-size", device.StartsWith("cuda") ? "8192" : "2048")),
     };

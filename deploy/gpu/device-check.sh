@@ -3,6 +3,8 @@
 # AdamW) timed in TorchSharp (deit-tune-bench, published by deploy/gpu/prepare.sh) and in PyTorch eager, on one card,
 # in bf16 mixed precision (ours vs torch.autocast(dtype=torch.bfloat16)), TF32 and fp32, then one table.
 #
+# Then, budget allowing, what a trial gets: two epochs of the real trainer on fake 224×224 images (the DeiT recipe's
+# loader on CPU workers, upload, loss read) in the first precision, beside the step figure.
 # Usage: bash deploy/gpu/device-check.sh [--cpu-smoke] [RUNS] [PRECISIONS]
 #   RUNS like deit_tiny_distilled_patch16_224:128,...; PRECISIONS like bf16,tf32,fp32 (the default)
 #   --cpu-smoke: the whole script on this CPU at toy size (deit_micro_distilled_patch4_28, batch 8, 2 steps, a local
@@ -26,6 +28,8 @@ if $smoke; then
   warmup=${WARMUP:-1}
   extra_py="--img-size 28 --patch 4 --classes 10 --threads 1 ${EXTRA_PY:-}"
   extra_ts="--classes 10 --threads 1 --matmul-size 256 ${EXTRA_TS:-}"
+  trainer_runs=${TRAINER_RUNS:-deit_tiny_distilled_patch16_224:4}   # the fake images are 224: a 224 model
+  trainer_extra="--trainer-steps 2 --loader-workers 1 --threads 1"
   py=${PYTHON:-$(for p in python3 /usr/bin/python3; do "$p" -c 'import torch' 2>/dev/null && echo "$p" && break; done)}
   if [[ -z ${BENCH:-} ]]; then
     dotnet build client/DeiT.Tuning.Bench -c Release -v q -nologo >/dev/null || { echo "building deit-tune-bench failed"; exit 1; }
@@ -39,6 +43,8 @@ else
   warmup=${WARMUP:-5}
   extra_py=${EXTRA_PY:-}
   extra_ts=${EXTRA_TS:-}
+  trainer_runs=${TRAINER_RUNS:-$runs}
+  trainer_extra="--trainer-steps ${TRAINER_STEPS:-30}"
   py=${PYTHON:-python3}
 fi
 deadline=$(( $(date +%s) + ${BUDGET:-660} ))
@@ -93,6 +99,14 @@ for precision in "${plist[@]}"; do
     --warmup "$warmup" --precision "$precision" $extra_py >"$out/pytorch-$precision.jsonl" 2>"$out/pytorch-$precision.log"
   echo "exit $?"; tail -3 "$out/pytorch-$precision.log"
 done
+if (( $(left) >= 150 )); then
+  echo "== TorchSharp trainer ${plist[0]}: two epochs on fake 224x224 images ($(left) s left)"
+  timed 180 env "${env_ts[@]}" "$bench" --device "$device" --runs "$trainer_runs" --trainer true --precision "${plist[0]}" \
+    $trainer_extra >"$out/torchsharp-trainer.jsonl" 2>"$out/torchsharp-trainer.log"
+  echo "exit $?"; tail -1 "$out/torchsharp-trainer.log"
+else
+  echo "== trainer run skipped: $(left) s left"
+fi
 if (( $(left) >= 90 )); then
   echo "== TorchSharp ${plist[0]} with phase timings and the profile ($(left) s left)"
   timed 240 env "${env_ts[@]}" "$bench" --device "$device" --runs "$runs" --steps "$steps" --warmup "$warmup" \
@@ -117,6 +131,13 @@ for precision in precisions:
         p = pt.get(x["Model"], {}).get("images_per_s")
         ratio = f"{x['ImagesPerS'] / p:.2f}" if p else "-"
         print(f"{x['Model']:34} {x['Batch']:>5} {x['Precision']:>9} {x['ImagesPerS']:16.1f} {p or 0:13.1f} {ratio:>6}")
+steps = {(r["result"]["Model"], r["result"]["Batch"]): r["result"]["ImagesPerS"] for r in load(f"torchsharp-{precisions[0]}.jsonl")}
+for r in load("torchsharp-trainer.jsonl"):
+    x = r["result"]
+    step = steps.get((x["Model"], x["Batch"]))
+    share = f", {x['ImagesPerS'] / step:.2f} of the step's {step:.1f}" if step else ""
+    print(f"{x['Model']:34} {x['Batch']:>5} {x['Precision']:>9} trainer (fake 224, {x['LoaderWorkers']} loader workers): "
+          f"{x['ImagesPerS']:.1f} img/s{share}")
 for r in load("torchsharp-phases.jsonl"):
     x = r["result"]
     keys = ("ForwardSecondsMedian", "BackwardSecondsMedian", "OptimizerSecondsMedian")

@@ -21,7 +21,7 @@ public sealed class DataOptions
     };
     private readonly Option<string?> _root = new("--data-root")
     {
-        Description = $"Folder holding the dataset files (default for fashion-mnist: {DatasetCatalog.DefaultFashionMnistRoot}; imagefolder: train/<class>/*.jpg + val/; webdataset: train/*.tar + val/*.tar)",
+        Description = $"Folder holding the dataset files (default for fashion-mnist: {DatasetCatalog.DefaultFashionMnistRoot}; imagefolder: train/<class>/*.jpg + val/; webdataset: train/*.tar + val/*.tar; fake: none, random 500×375 images with random labels, as torchvision's FakeData)",
     };
     private readonly Option<double> _valFraction = new("--val-fraction")
     {
@@ -44,9 +44,9 @@ public sealed class DataOptions
     public DatasetSpec Read(ParseResult result)
     {
         var kind = result.GetValue(_dataset)!;
-        var root = result.GetValue(_root) ?? InstalledRoots.GetValueOrDefault(kind)
+        var root = result.GetValue(_root) ?? InstalledRoots.GetValueOrDefault(kind) ?? (DatasetCatalog.ReadsFiles(kind) ? null : "")
             ?? throw new CliException($"--data-root is required for --dataset {kind}: give the folder holding its files.");
-        if (!Directory.Exists(root))
+        if (DatasetCatalog.ReadsFiles(kind) && !Directory.Exists(root))
             throw new CliException($"--data-root '{root}' does not exist; point it at the folder holding the {kind} files" +
                 (kind == "fashion-mnist" ? $" (apt-get install dataset-fashion-mnist installs them under {DatasetCatalog.DefaultFashionMnistRoot})." : "."));
         var valFraction = result.GetValue(_valFraction);

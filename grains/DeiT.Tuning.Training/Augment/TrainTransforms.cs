@@ -16,7 +16,7 @@ public static class TrainTransforms
     {
         var pixelSteps = new List<IPixelAugmentation>();
         bool small = Math.Max(data.Height, data.Width) <= SmallImageMaxSide;
-        IOriginalCrop? originalCrop = data is StreamingImageSet ? small ? new ResizeCenterCrop(cropPct: 1.0) : new RandomResizedCropOfOriginal() : null;
+        IOriginalCrop? originalCrop = data is IOriginalImageSet ? small ? new ResizeCenterCrop(cropPct: 1.0) : new RandomResizedCropOfOriginal() : null;
         if (small)
             pixelSteps.Add(new RandomCropWithPadding(SmallImagePadding));
         else if (originalCrop is null)

@@ -7,10 +7,16 @@ public static class DatasetCatalog
 {
     public const string DefaultFashionMnistRoot = "/usr/share/datasets/fashion-mnist";
     public const int DefaultImageFolderSize = 224;
-    public static IReadOnlyList<string> Kinds { get; } = ["fashion-mnist", "mnist", "cifar10", "cifar100", "imagefolder", "webdataset"];
+    public static IReadOnlyList<string> Kinds { get; } = ["fashion-mnist", "mnist", "cifar10", "cifar100", "imagefolder", "webdataset", "fake"];
+
+    /// <summary>The fake dataset's size: ImageNet's classes, a train and a test part (use the limits for less).</summary>
+    public const int FakeClasses = 1000, FakeTrainImages = 50_000, FakeTestImages = 10_000;
 
     private static readonly string[] FashionMnistClasses =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    /// <summary>Whether a kind reads files (all but "fake", whose Root is ignored).</summary>
+    public static bool ReadsFiles(string kind) => kind != "fake";
 
     public static DatasetSplits Load(DatasetSpec spec) => Load(spec, DefaultImageFolderSize);
 
@@ -29,6 +35,8 @@ public static class DatasetCatalog
             "cifar100" => LoadCifar100(spec.Root),
             "imagefolder" => LoadImageFolder(spec.Root, imageFolderSize),
             "webdataset" => LoadWebDataset(spec.Root, imageFolderSize),
+            "fake" => (new FakeImageSet("fake", FakeTrainImages, FakeClasses, imageFolderSize, seed: 0),
+                new FakeImageSet("fake", FakeTestImages, FakeClasses, imageFolderSize, seed: 1)),
             _ => throw new ArgumentException($"DatasetSpec.Kind '{spec.Kind}' is unknown; use one of: {string.Join(", ", Kinds)}."),
         };
         var (trainPart, validationPart) = DatasetSplitter.Split(train, spec.ValidationFraction, spec.SplitSeed);

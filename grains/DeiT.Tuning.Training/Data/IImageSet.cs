@@ -32,3 +32,7 @@ public interface IImageSet
     /// <summary>The first <paramref name="count"/> images (all of them when count is null or larger).</summary>
     IImageSet Take(int? count) => count is { } n && n < Count ? Subset(Enumerable.Range(0, Math.Max(0, n)).ToArray()) : this;
 }
+
+/// <summary>A set whose images are full-size originals rendered per sample (files, or fake ones): its training
+/// transform crops the original (timm's RandomResizedCrop) instead of a stored image at the model's size.</summary>
+public interface IOriginalImageSet : IImageSet;

@@ -11,7 +11,7 @@ public readonly record struct ImageFileRef(string Path, long Offset = 0, long Le
 /// is flat in the dataset's size. Renders RGB at size×size: the training transform's crop of the original, or the
 /// evaluation view (<see cref="EvalCrop"/>, timm's resize + center crop) when there is no transform.
 /// </summary>
-public sealed class StreamingImageSet : IImageSet
+public sealed class StreamingImageSet : IOriginalImageSet
 {
     private readonly ImageFileRef[] _files;
     private readonly int[] _labels;
@@ -65,20 +65,7 @@ public sealed class StreamingImageSet : IImageSet
     public void Render(int index, Span<float> output, IImageTransform? transform, Random? rng)
     {
         using var original = Decode(index);
-        if (transform is IOriginalImageTransform train)
-        {
-            train.ApplyToOriginal(original, output, Height, rng ?? throw new ArgumentNullException(nameof(rng)));
-            return;
-        }
-        if (transform is not null)
-            throw new ArgumentException($"{Name}: streamed images need a transform that starts from the original ({nameof(IOriginalImageTransform)}), got {transform.GetType().Name}.");
-        var chw = ArrayPool<byte>.Shared.Rent(3 * Height * Width);
-        try
-        {
-            EvalCrop.Apply(original, chw.AsSpan(0, 3 * Height * Width), Height, null);
-            Normalization.Apply(chw.AsSpan(0, 3 * Height * Width), output, Channels);
-        }
-        finally { ArrayPool<byte>.Shared.Return(chw); }
+        OriginalImage.Render(this, original, output, transform, rng, EvalCrop);
     }
 
     public IImageSet Subset(IReadOnlyList<int> indices)

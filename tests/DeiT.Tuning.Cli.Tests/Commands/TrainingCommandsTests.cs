@@ -82,6 +82,18 @@ public sealed class TrainingCommandsTests : IDisposable
         Assert.Equal(5e-6, recipe.GetProperty("min_lr").GetDouble());       // fine-tuning recipe
     }
 
+    [Fact]
+    public async Task Fake_data_trains_a_224_model_with_no_files()
+    {
+        var (code, stdout, stderr) = await ConsoleCapture.RunAsync(
+            "train --model deit_tiny_patch16_224 --dataset fake --epochs 1 --train-limit 16 --val-limit 8 --test-limit 8 --batch 8 --threads 1 --json");
+        Assert.True(code == 0, stderr);
+        using var document = JsonDocument.Parse(stdout);
+        Assert.Equal("completed", document.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal("fake", document.RootElement.GetProperty("job").GetProperty("data").GetProperty("kind").GetString());
+        Assert.InRange(document.RootElement.GetProperty("epochs")[0].GetProperty("train_loss").GetDouble(), 6, 8);   // ≈ ln 1000: nothing to learn
+    }
+
     [Theory]
     [InlineData("train --model deit_micro_patch4_28 --distillation hard", "--teacher")]
     [InlineData("train --model deit_micro_patch4_28 --teacher t.safetensors", "--distillation")]

@@ -141,6 +141,7 @@ public sealed class SearchStartOptions
     {
         var kind = result.GetValue(_dataset)!;
         var root = result.GetValue(_dataRoot) ?? (kind == "fashion-mnist" ? DatasetCatalog.DefaultFashionMnistRoot
+            : !DatasetCatalog.ReadsFiles(kind) ? "."
             : throw new CliException($"--data-root is required for --dataset {kind}: give the folder holding its files on the silos"));
         foreach (var (option, value) in new[] { ("--train-limit", result.GetValue(_trainLimit)), ("--val-limit", result.GetValue(_valLimit)), ("--test-limit", result.GetValue(_testLimit)) })
             if (value is < 1) throw new CliException($"{option} {value}: must be at least 1 (or left out for all images)");
