@@ -55,6 +55,7 @@ public static class StudyPlots
                 end.Color = Colors.Gray;
             }
         }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.XLabel("epoch");
         plot.YLabel($"validation {s.Spec.Metric}");
         return Titled(plot, s, "learning curves (grey ×: pruned)");
