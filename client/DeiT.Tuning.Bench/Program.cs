@@ -11,38 +11,39 @@ using DeiT.Tuning.Training.Engine;
 // or with --trainer true, two epochs of the real trainer on fake 224×224 images (TrainerRun).
 var settings = ParseArguments(args);
 var runs = settings.GetValueOrDefault("--runs", "deit_tiny_patch4_32:64")
-    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    .Select(run => run.Split(':'))
+    .Select(parts => (Model: parts[0], Batch: parts.Length > 1 ? int.Parse(parts[1]) : 64))
+    .ToList();
 var device = settings.GetValueOrDefault("--device", "cpu");
 TorchRuntime.Parse(device);
-var precisionSetting = settings.TryGetValue("--precision", out var precisionText) ? PrecisionChoice.Parse(precisionText, "--precision") : (Precision?)null;
+var precision = settings.TryGetValue("--precision", out var precisionText) ? PrecisionChoice.Parse(precisionText, "--precision") : (Precision?)null;
+var threads = settings.TryGetValue("--threads", out var threadsText) ? int.Parse(threadsText) : (int?)null;
 if (settings.GetValueOrDefault("--trainer", "false") == "true")
 {
     var workers = int.Parse(settings.GetValueOrDefault("--loader-workers", Math.Max(1, Environment.ProcessorCount - 1).ToString()));
     var trainerSteps = int.Parse(settings.GetValueOrDefault("--trainer-steps", "30"));
-    foreach (var run in runs)
+    foreach (var (model, batch) in runs)
     {
-        var parts = run.Split(':');
-        var result = TrainerRun.Run(parts[0], parts.Length > 1 ? int.Parse(parts[1]) : 64, device, precisionSetting, workers, trainerSteps,
-            settings.TryGetValue("--threads", out var threads) ? int.Parse(threads) : null);
+        var result = TrainerRun.Run(model, batch, device, precision, workers, trainerSteps, threads);
         Console.WriteLine(JsonSerializer.Serialize(new { impl = "torchsharp-trainer", result }));
     }
     return 0;
 }
-foreach (var run in runs)
+foreach (var (model, batch) in runs)
 {
-    var parts = run.Split(':');
     var options = new TrainStepBenchmarkOptions
     {
-        Model = parts[0],
-        Batch = parts.Length > 1 ? int.Parse(parts[1]) : 64,
+        Model = model,
+        Batch = batch,
         Device = device,
         Steps = int.Parse(settings.GetValueOrDefault("--steps", "30")),
         Warmup = int.Parse(settings.GetValueOrDefault("--warmup", "10")),
         NumClasses = int.Parse(settings.GetValueOrDefault("--classes", "1000")),
-        Threads = settings.TryGetValue("--threads", out var t) ? int.Parse(t) : null,
+        Threads = threads,
         PhaseTimings = settings.GetValueOrDefault("--phase-timings", "true") == "true",
         PerParameterOptimizer = settings.GetValueOrDefault("--optimizer", "flat") == "per-parameter",
-        Precision = precisionSetting,
+        Precision = precision,
         Profile = settings.GetValueOrDefault("--profile", "false") == "true",
         MatmulSize = int.Parse(settings.GetValueOrDefault("--matmul-size", device.StartsWith("cuda") ? "8192" : "2048")),
     };

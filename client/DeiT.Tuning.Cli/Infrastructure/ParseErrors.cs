@@ -35,13 +35,13 @@ public static partial class ParseErrors
         return error.Message.TrimEnd('.');
     }
 
-    static string Expected(string type) => type switch
+    static string Expected(string type) => Nullable().Replace(type, "$1") switch
     {
-        "System.Double" or "System.Single" or "System.Nullable`1[System.Double]" or "System.Nullable`1[System.Single]" => "a number (such as 0.5 or 1e-3)",
-        "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "a whole number",
-        "System.Boolean" or "System.Nullable`1[System.Boolean]" => "true or false",
-        "System.TimeSpan" or "System.Nullable`1[System.TimeSpan]" => "a duration",
-        _ => $"a valid {type.Split('.')[^1].TrimEnd(']')}",
+        "System.Double" or "System.Single" => "a number (such as 0.5 or 1e-3)",
+        "System.Int32" or "System.Int64" => "a whole number",
+        "System.Boolean" => "true or false",
+        "System.TimeSpan" => "a duration",
+        var other => $"a valid {other.Split('.')[^1]}",
     };
 
     static IEnumerable<string> Path(CommandResult command)
@@ -56,6 +56,9 @@ public static partial class ParseErrors
 
     [GeneratedRegex(@"^Argument '(?<value>.*?)' not recognized\. Must be one of:", RegexOptions.Singleline)]
     private static partial Regex NotRecognized();
+
+    [GeneratedRegex(@"^System\.Nullable`1\[(.*)\]$")]
+    private static partial Regex Nullable();
 
     [GeneratedRegex(@"'([^']*)'")]
     private static partial Regex Choice();

@@ -106,8 +106,8 @@ public sealed class RegressionTree
             }
             if (best is not { } split) return node;   // every feature is constant over these rows
 
-            var leftRows = rows.Where(i => GoesLeft(split, x[i][split.Feature])).ToArray();
-            var rightRows = rows.Where(i => !GoesLeft(split, x[i][split.Feature])).ToArray();
+            var goesLeft = rows.ToLookup(i => GoesLeft(split, x[i][split.Feature]));
+            var (leftRows, rightRows) = (goesLeft[true].ToArray(), goesLeft[false].ToArray());
             tree._feature[node] = split.Feature;
             tree._threshold[node] = split.Threshold;
             tree._leftCategories[node] = split.LeftCategories;

@@ -16,7 +16,7 @@ public static class DatasetCatalog
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>Whether a kind reads files (all but "fake", whose Root is ignored).</summary>
-    public static bool ReadsFiles(string kind) => kind != "fake";
+    public static bool ReadsFiles(string kind) => !kind.Equals("fake", StringComparison.OrdinalIgnoreCase);
 
     public static DatasetSplits Load(DatasetSpec spec) => Load(spec, DefaultImageFolderSize);
 

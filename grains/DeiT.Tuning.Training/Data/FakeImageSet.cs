@@ -18,18 +18,23 @@ public sealed class FakeImageSet : IOriginalImageSet
     private readonly int _seed;
 
     public FakeImageSet(string name, int count, int classes, int size, int seed)
-        : this(name, Enumerable.Range(0, count).ToArray(), classes, size, seed) { }
+        : this(name, Enumerable.Range(0, count).ToArray(), ClassNamesFor(classes), size, seed) { }
 
-    private FakeImageSet(string name, int[] images, int classes, int size, int seed)
+    private FakeImageSet(string name, int[] images, IReadOnlyList<string> classNames, int size, int seed)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
         Name = name;
         _images = images;
         _seed = seed;
-        _labels = images.Select(i => (int)(SeedMix.Mix(seed, i, LabelStream) % (ulong)classes)).ToArray();
-        ClassNames = Enumerable.Range(0, classes).Select(c => $"class{c}").ToArray();
+        _labels = images.Select(i => (int)(SeedMix.Mix(seed, i, LabelStream) % (ulong)classNames.Count)).ToArray();
+        ClassNames = classNames;
         Height = Width = size;
+    }
+
+    private static string[] ClassNamesFor(int classes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
+        return Enumerable.Range(0, classes).Select(c => $"class{c}").ToArray();
     }
 
     public string Name { get; }
@@ -68,7 +73,7 @@ public sealed class FakeImageSet : IOriginalImageSet
     {
         foreach (var i in indices)
             if ((uint)i >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(indices), $"{Name}: index {i} is outside 0..{Count - 1}.");
-        return new FakeImageSet(Name, indices.Select(i => _images[i]).ToArray(), ClassNames.Count, Height, _seed);
+        return new FakeImageSet(Name, indices.Select(i => _images[i]).ToArray(), ClassNames, Height, _seed);
     }
 
     private static readonly IOriginalCrop EvalCrop = new ResizeCenterCrop();
