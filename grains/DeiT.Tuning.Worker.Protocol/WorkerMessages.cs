@@ -14,6 +14,7 @@ namespace DeiT.Tuning.Worker.Protocol;
 [JsonDerivedType(typeof(EpochMessage), "epoch")]
 [JsonDerivedType(typeof(HeartbeatMessage), "heartbeat")]
 [JsonDerivedType(typeof(OutcomeMessage), "outcome")]
+[JsonDerivedType(typeof(DeviceCheckMessage), "device")]
 public abstract record WorkerMessage;
 
 /// <summary>Runs one attempt: the job, where it runs, and the protocol version the silo speaks.</summary>
@@ -38,6 +39,12 @@ public sealed record HeartbeatMessage : WorkerMessage;
 public sealed record OutcomeMessage(WorkerEnd End, string? Reason = null, double? TestTop1 = null) : WorkerMessage;
 
 public enum WorkerEnd { Completed, Stopped, Diverged, Failed }
+
+/// <summary>
+/// What `deit-tune-worker --check-devices` found for one device: null <paramref name="Error"/> when the device exists
+/// and ran a kernel, as a trial on it would.
+/// </summary>
+public sealed record DeviceCheckMessage(string Device, string? Error, int? ComputeCapability = null) : WorkerMessage;
 
 /// <summary>A crash on purpose, for tests of crash isolation: SIGABRT (a native abort) or SIGKILL (the OOM killer).</summary>
 public sealed record WorkerFault(WorkerFaultKind Kind, int AtEpoch);

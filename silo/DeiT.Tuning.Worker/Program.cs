@@ -1,1 +1,5 @@
-return DeiT.Tuning.Worker.TrialWorker.Run(Console.OpenStandardInput(), Console.OpenStandardOutput());
+using DeiT.Tuning.Worker;
+
+return args is [DeviceCheck.Argument, var devices]
+    ? DeviceCheck.Run(devices, Console.OpenStandardOutput())
+    : TrialWorker.Run(Console.OpenStandardInput(), Console.OpenStandardOutput());

@@ -40,7 +40,9 @@ public sealed class CliTests : IDisposable
         var before = _cli.Run("trials", "--study", "s1", "--json");
         Assert.Equal(0, before.ExitCode);
 
-        AssertFails(_cli.Run("leaderboard", "--study", "nope"), 4, "--study nope: no such study");
+        AssertFails(_cli.Run("leaderboard", "--study", "nope"), 4, "--study nope: no such study in embedded silo in");
+        AssertFails(_cli.Run("trials", "--study", "nope"), 4, "its studies: s1 (`deit-tune studies`)");
+        AssertFails(_cli.Run("paper", "status", "--study", "S1x"), 4, "did you mean 's1'?");
         File.WriteAllText(Path.Combine(_cli.Folder, "bad.yaml"), "parameters:\n  x: {type: float, low: 2, high: 1}\n");
         AssertFails(_cli.Run("search", "start", "--study", "s1", "--space", "bad.yaml", "--command", "/bin/true"), 2, "--space bad.yaml: parameter 'x'");
         AssertFails(_cli.Run("search", "start", "--study", "s2", "--space", "missing.yaml", "--command", "/bin/true"), 2, "missing.yaml: no such file");
@@ -75,6 +77,25 @@ public sealed class CliTests : IDisposable
             Assert.Equal(("x", 1.0), (x.GetProperty("param").GetString(), x.GetProperty("importance").GetDouble()));
             Assert.InRange(x.GetProperty("main_effect").GetDouble(), 0.5, 1.0);   // the value is a function of x alone
         }
+    }
+
+    [Fact]
+    public void A_gpu_this_build_cannot_use_stops_a_training_silo_but_not_reads_or_external_commands()
+    {
+        File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"), "parameters:\n  x: {type: float, low: 0.0, high: 1.0}\n");
+        File.WriteAllText(Path.Combine(_cli.Folder, "train.sh"), "echo $DEIT_TUNE_DEVICE > device.txt; echo epoch=1 top1=$1\n");
+        var cuda = new Dictionary<string, string> { ["DEIT_TUNE_Devices"] = "cuda:0" };
+        AssertFails(_cli.Run(cuda, "search", "start", "--study", "g1", "--space", "space.yaml", "--trials", "1", "--epochs", "1"),
+            2, "configuration key Devices: cuda:0: CUDA is not available in this build");
+        Assert.Equal(0, _cli.Run(cuda, "studies").ExitCode); // nothing was stored, and a read does not check devices
+        AssertFails(_cli.Run("trials", "--study", "g1"), 4, "none exists there yet");
+
+        var commands = new Dictionary<string, string>(cuda) { ["DEIT_TUNE_AllowExternalCommands"] = "true" };
+        var search = _cli.Run(commands, "search", "start", "--study", "g2", "--space", "space.yaml", "--trials", "1", "--epochs", "1",
+            "--command", "/bin/sh train.sh {x}");
+        Assert.True(search.ExitCode == 0, search.Stderr);
+        Assert.Contains("warning: Devices: cuda:0: CUDA is not available in this build", search.Stderr);
+        Assert.Equal("cuda:0", File.ReadAllText(Path.Combine(_cli.Folder, "device.txt")).Trim()); // a command may bring its own CUDA
     }
 
     [Fact]

@@ -147,6 +147,23 @@ public sealed class UnitTests
     }
 
     [Fact]
+    public async Task A_silo_checks_its_cuda_devices_through_a_worker_before_offering_them()
+    {
+        var log = new StringWriter();
+        await SiloDeviceCheck.VerifyAsync(new SiloSettings { Devices = DeviceList.Parse("cpu:2x1") }, log, CancellationToken.None);
+        Assert.Empty(log.ToString()); // CPU slots need no check (and start no process)
+
+        var gpus = new SiloSettings { Devices = DeviceList.Parse("cpu:1x1,cuda:0,cuda:1") };
+        var e = await Assert.ThrowsAsync<SiloConfigurationException>(() => SiloDeviceCheck.VerifyAsync(gpus, log, CancellationToken.None));
+        Assert.Equal("Devices", e.Key);
+        Assert.Contains("cuda:0: CUDA is not available in this build", e.Message); // this build is libtorch-cpu
+        Assert.Contains("cuda:1: CUDA is not available in this build", e.Message);
+
+        await SiloDeviceCheck.VerifyAsync(gpus with { AllowExternalCommands = true }, log, CancellationToken.None);
+        Assert.StartsWith("warning: Devices: cuda:0: CUDA is not available", log.ToString());
+    }
+
+    [Fact]
     public void Redis_clustering_needs_a_connection_string()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Clustering"] = "redis" }).Build();

@@ -20,7 +20,8 @@ public static class StudyAccess
             throw new CliException($"--study: {e.Message}");
         }
         return await connection.Client.GetGrain<IStudyGrain>(study).GetSnapshot()
-            ?? throw new CliException($"--study {study}: no such study in {connection.Where}; start one with `deit-tune search start --study {study} ...`", 4);
+            ?? throw new CliException($"--study {study}: no such study in {connection.Where}; " +
+                                      StudyNameHint.For(study, await connection.Client.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).List()), 4);
     }
 
     /// <summary>--checkpoint-root for commands that read trials' files on the client's side.</summary>

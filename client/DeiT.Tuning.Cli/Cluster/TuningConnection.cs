@@ -152,6 +152,7 @@ public sealed class TuningConnection : IAsyncDisposable
         try
         {
             var settings = EmbeddedSettings(folder, keepStudiesRunning, siloArgs);
+            if (keepStudiesRunning) await VerifyDevices(settings, cancellationToken);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = folder });
             QuietLogging(builder);
             TuningSiloHost.Configure(builder, settings);
@@ -164,6 +165,19 @@ public sealed class TuningConnection : IAsyncDisposable
         {
             await folderLock.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>A silo that will train checks its CUDA devices first (only the ones that run trials need to).</summary>
+    private static async Task VerifyDevices(SiloSettings settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SiloDeviceCheck.VerifyAsync(settings, Console.Error, cancellationToken);
+        }
+        catch (SiloConfigurationException e)
+        {
+            throw new CliException(e.Message);
         }
     }
 

@@ -18,6 +18,7 @@ public static class SiloProgram
             var configuration = new ConfigurationBuilder().SetBasePath(Directory.GetCurrentDirectory());
             TuningSiloHost.AddSources(configuration, args);
             settings = SiloSettings.From(configuration.Build());
+            await SiloDeviceCheck.VerifyAsync(settings, Console.Error, cancellationToken);
         }
         catch (SiloConfigurationException e)
         {
