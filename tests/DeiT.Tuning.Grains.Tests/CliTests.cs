@@ -66,6 +66,7 @@ public sealed class CliTests : IDisposable
             Assert.True(drawn.ExitCode == 0, drawn.Stderr);
             Assert.True(new FileInfo(Path.Combine(_cli.Folder, $"{plot[0]}.png")).Length > 1000);
         }
+        AssertFails(_cli.Run("plot", "contour", "--study", "s1", "--out", "contour.png"), 4, "a contour needs two parameters; its completed trials have 1");
         AssertFails(_cli.Run("plot", "slice", "--study", "s1", "--param", "y", "--out", "slice.png"), 2,
             "--param y: no scored trial of study s1 has it; its parameters: x");
         var importance = _cli.Run("plot", "importance", "--study", "s1", "--out", "importance.png", "--json");
@@ -96,6 +97,28 @@ public sealed class CliTests : IDisposable
         Assert.True(search.ExitCode == 0, search.Stderr);
         Assert.Contains("warning: Devices: cuda:0: CUDA is not available in this build", search.Stderr);
         Assert.Equal("cuda:0", File.ReadAllText(Path.Combine(_cli.Folder, "device.txt")).Trim()); // a command may bring its own CUDA
+    }
+
+    [Fact]
+    public void A_contour_over_two_parameters_defaults_to_the_two_fanova_ranks_highest()
+    {
+        File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"),
+            "parameters:\n  lr: {type: float, low: 1.0e-4, high: 1.0e-1, log: true}\n  opt: {type: categorical, choices: [adamw, sgd]}\n  z: {type: float, low: 0, high: 1}\n");
+        File.WriteAllText(Path.Combine(_cli.Folder, "train.sh"), "awk -v lr=$1 -v o=$2 -v z=$3 'BEGIN{print \"epoch=1 top1=\" (log(lr) + (o==\"sgd\") + z/100)}'\n");
+        var search = _cli.Run(_commands, "search", "start", "--study", "c1", "--space", "space.yaml", "--trials", "8", "--parallel", "2",
+            "--sampler", "random", "--epochs", "1", "--command", "/bin/sh train.sh {lr} {opt} {z}");
+        Assert.True(search.ExitCode == 0, search.Stderr);
+
+        var contour = _cli.Run("plot", "contour", "--study", "c1", "--out", "contour.png", "--json");
+        Assert.True(contour.ExitCode == 0, contour.Stderr);
+        using (var importance = JsonDocument.Parse(_cli.Run("plot", "importance", "--study", "c1", "--out", "importance.png", "--json").Stdout))
+        using (var doc = JsonDocument.Parse(contour.Stdout))
+            Assert.Equal(importance.RootElement.GetProperty("importances").EnumerateArray().Take(2).Select(p => p.GetProperty("param").GetString()),
+                doc.RootElement.GetProperty("params").EnumerateArray().Select(p => p.GetString()));
+        Assert.True(new FileInfo(Path.Combine(_cli.Folder, "contour.png")).Length > 1000);
+        Assert.Equal(0, _cli.Run("plot", "contour", "--study", "c1", "--params", "z,lr", "--out", "zlr.png").ExitCode);
+        AssertFails(_cli.Run("plot", "contour", "--study", "c1", "--params", "lr", "--out", "c.png"), 2, "--params lr: give two different parameters");
+        AssertFails(_cli.Run("plot", "contour", "--study", "c1", "--params", "lr,wd", "--out", "c.png"), 2, "no completed trial of study c1 has 'wd'; its parameters: lr, opt, z");
     }
 
     [Fact]

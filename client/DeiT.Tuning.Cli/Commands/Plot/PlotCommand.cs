@@ -6,17 +6,20 @@ using DeiT.Tuning.Dashboard.Api;
 
 namespace DeiT.Tuning.Cli.Commands.Plot;
 
-/// <summary>`deit-tune plot history|curves|slice|parallel|importance --study S --out FILE.png [--json]`: Optuna's
+/// <summary>`deit-tune plot history|curves|slice|contour|parallel|importance --study S --out FILE.png [--json]`: Optuna's
 /// visualizations of a study, as PNG files.</summary>
 public static class PlotCommand
 {
     public static Command Create()
     {
-        var command = new Command("plot", "Plot a study: optimization history, learning curves, a parameter's slice, parallel coordinates, or parameter importance (fANOVA)");
+        var command = new Command("plot", "Plot a study: optimization history, learning curves, a parameter's slice, a contour over two parameters, parallel coordinates, or parameter importance (fANOVA)");
         command.Subcommands.Add(Kind("history", "Each trial's value and the best so far", (_, s) => (StudyPlots.History(s), null)));
         command.Subcommands.Add(Kind("curves", "Each trial's validation metric by epoch, pruned trials marked where they stopped", Curves));
         var parameter = new Option<string>("--param") { Description = "The parameter to plot the value against", Required = true };
         command.Subcommands.Add(Kind("slice", "The value against one parameter (--param), one point a trial", (r, s) => Slice(s, r.GetValue(parameter)!), parameter));
+        var pair = new Option<string?>("--params") { Description = "Two parameters, x then y: --params lr,weight_decay (default: the two that fANOVA ranks highest)" };
+        command.Subcommands.Add(Kind("contour", "The value over two parameters (--params x,y), interpolated between the completed trials as Optuna's plot_contour",
+            (r, s) => Contour(s, r.GetValue(pair)), pair));
         command.Subcommands.Add(Kind("parallel", "Parallel coordinates of the parameters, colored by value", (_, s) => (StudyPlots.Parallel(s), null)));
         command.Subcommands.Add(Kind("importance",
             "Parameter importance by fANOVA (as Optuna's default): the share of the completed trials' variance each parameter explains, from a random forest",
@@ -24,11 +27,11 @@ public static class PlotCommand
         return command;
     }
 
-    private static (ScottPlot.Plot, object?) Curves(ParseResult _, StudySnapshot s) => s.Trials.Any(t => t.Epochs.Count > 0)
+    private static (ScottPlot.Plot, Dictionary<string, object?>?) Curves(ParseResult _, StudySnapshot s) => s.Trials.Any(t => t.Epochs.Count > 0)
         ? (StudyPlots.Curves(s), null)
         : throw new CliException($"--study {s.Spec.Name}: no trial has reported an epoch (trials told by `study tell` have no curves)", 4);
 
-    private static (ScottPlot.Plot, object?) Slice(StudySnapshot s, string parameter)
+    private static (ScottPlot.Plot, Dictionary<string, object?>?) Slice(StudySnapshot s, string parameter)
     {
         var names = s.Trials.Where(t => t.Value is not null).SelectMany(t => t.Params.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         if (!names.Contains(parameter))
@@ -36,18 +39,37 @@ public static class PlotCommand
         return (StudyPlots.Slice(s, parameter), null);
     }
 
+    private static (ScottPlot.Plot, Dictionary<string, object?>?) Contour(StudySnapshot s, string? pair)
+    {
+        var (x, y) = pair is null ? ContourPlot.DefaultParams(s) : ParsePair(s, pair);
+        return (ContourPlot.Draw(s, x, y), new Dictionary<string, object?> { ["params"] = new[] { x, y } });
+    }
+
+    private static (string, string) ParsePair(StudySnapshot s, string pair)
+    {
+        var names = pair.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length != 2 || names[0] == names[1])
+            throw new CliException($"--params {pair}: give two different parameters, x then y, such as --params lr,weight_decay");
+        var known = StudyImportance.Completed(s).SelectMany(t => t.Params.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var name in names)
+            if (!known.Contains(name))
+                throw new CliException($"--params {pair}: no completed trial of study {s.Spec.Name} has '{name}'; its parameters: {string.Join(", ", known)}");
+        return (names[0], names[1]);
+    }
+
     /// <summary>The importance plot, and the figures for --json.</summary>
-    private static (ScottPlot.Plot, object?) Importance(StudySnapshot s)
+    private static (ScottPlot.Plot, Dictionary<string, object?>?) Importance(StudySnapshot s)
     {
         var importances = StudyImportance.Of(s);
         if (importances.Count == 0)
             throw new CliException($"--study {s.Spec.Name}: fANOVA needs at least 2 completed trials whose parameters fit the study's space and whose " +
                 $"values differ; it has {StudyImportance.Completed(s).Count} completed; plot once more trials have finished", 4);
         var figures = importances.Select(r => new { param = r.Name, importance = r.Importance, main_effect = r.MainEffect, main_effect_std = r.MainEffectStd }).ToList();
-        return (StudyPlots.Importance(s, importances), figures);
+        return (StudyPlots.Importance(s, importances), new Dictionary<string, object?> { ["importances"] = figures });
     }
 
-    private static Command Kind(string name, string description, Func<ParseResult, StudySnapshot, (ScottPlot.Plot Plot, object? Figures)> draw,
+    /// <summary>A plot subcommand; <paramref name="draw"/> returns the plot and what --json adds beside the file's name.</summary>
+    private static Command Kind(string name, string description, Func<ParseResult, StudySnapshot, (ScottPlot.Plot Plot, Dictionary<string, object?>? Figures)> draw,
         params Option[] extra)
     {
         var command = new Command(name, description);
@@ -68,9 +90,11 @@ public static class PlotCommand
             var (plot, figures) = draw(result, snapshot);
             plot.SavePng(file.FullName, result.GetValue(width), result.GetValue(height));
             if (result.GetValue(GlobalOptions.Json))
-                JsonOutput.Write<object>(figures is null
-                    ? new { plot = name, study = snapshot.Spec.Name, file = file.FullName }
-                    : new { plot = name, study = snapshot.Spec.Name, file = file.FullName, importances = figures });
+            {
+                var document = new Dictionary<string, object?> { ["plot"] = name, ["study"] = snapshot.Spec.Name, ["file"] = file.FullName };
+                foreach (var (key, value) in figures ?? []) document[key] = value;
+                JsonOutput.Write(document);
+            }
             else Console.Error.WriteLine($"wrote {file.FullName}");
             return 0;
         });
