@@ -36,6 +36,7 @@ public static class DashboardEndpoints
             Read(reader, name, s => s.Trials.FirstOrDefault(t => t.Number == number) is { } t ? StudyDocuments.Trial(t) : null));
         api.MapGet("/studies/{name}/trials/{number:int}/epochs", (string name, int number) =>
             Read(reader, name, s => s.Trials.FirstOrDefault(t => t.Number == number)?.Epochs.Select(StudyDocuments.Epoch).ToList()));
+        api.MapGet("/studies/{name}/contour", (string name, string? x, string? y) => Contour(reader, name, x, y));
         api.MapGet("/studies/{name}/leases", (string name) => Read(reader, name, s => s.Leases.Select(StudyDocuments.Lease).ToList()));
 
         var actions = api.MapGroup("/studies/{name}").AddEndpointFilter(new SameOriginGuard());
@@ -51,6 +52,21 @@ public static class DashboardEndpoints
         var snapshot = await reader.Snapshot(name);
         if (snapshot is null) return NoStudy(name);
         return project(snapshot) is { } document ? Json(document) : Results.NotFound(new { error = "no such trial" });
+    }
+
+    /// <summary>The contour over ?x=&amp;y= (default: the two most important parameters); 400 with the reason when it cannot be drawn.</summary>
+    private static async Task<IResult> Contour(StudyReader reader, string name, string? x, string? y)
+    {
+        var snapshot = await reader.Snapshot(name);
+        if (snapshot is null) return NoStudy(name);
+        try
+        {
+            return Json(StudyContour.Of(snapshot, x, y));
+        }
+        catch (ContourException e)
+        {
+            return Results.Json(new { error = e.Message }, DashboardJson.Options, statusCode: StatusCodes.Status400BadRequest);
+        }
     }
 
     private static async Task<IResult> Act(StudyReader reader, string name, Func<Abstractions.Studies.IStudyGrain, Task<Abstractions.Studies.StudySnapshot>> act)

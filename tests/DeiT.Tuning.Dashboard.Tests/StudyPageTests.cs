@@ -75,12 +75,30 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         var firstRow = page.Locator("#leaderboard tbody tr").First;
         Assert.Equal(best.Number.ToString(CultureInfo.InvariantCulture), await firstRow.GetAttributeAsync("data-trial"));
         Assert.Equal("1", await firstRow.Locator("td").First.TextContentAsync());
-        foreach (var id in new[] { "history", "curves", "parallel", "importance", "timeline" })
+        foreach (var id in new[] { "history", "curves", "parallel", "importance", "timeline", "contour" })
             Assert.Equal(1, await page.Locator($"#{id} canvas").CountAsync());
         // The value is x scaled by the epoch: fANOVA over the completed trials gives x nearly all the importance.
         var importance = await page.EvaluateAsync<JsonElement>("async () => (await (await fetch('/api/studies/live-search')).json()).importance");
         Assert.Equal(["x", "opt"], importance.EnumerateArray().Select(i => i.GetProperty("param").GetString()));
         Assert.InRange(importance[0].GetProperty("score").GetDouble(), 0.9, 1.0);
+
+        // The contour defaults to the two most important parameters, over the completed trials; the selects change it.
+        await page.Locator("body[data-contour='x×opt']").WaitForAsync();
+        Assert.Equal(1, await page.Locator("#contour canvas").CountAsync());
+        var contour = await page.EvaluateAsync<JsonElement>("async () => (await (await fetch('/api/studies/live-search/contour')).json())");
+        Assert.Equal(("x", false, "opt"), (contour.GetProperty("x").GetProperty("param").GetString(), contour.GetProperty("x").GetProperty("log").GetBoolean(),
+            contour.GetProperty("y").GetProperty("param").GetString()));
+        Assert.Equal(100, contour.GetProperty("z").GetArrayLength());
+        Assert.Equal(100, contour.GetProperty("z")[0].GetArrayLength());
+        Assert.Equal(done.Trials.Count(t => t.Status == TrialStatus.Completed), contour.GetProperty("trials").GetArrayLength());
+        var refused = await page.EvaluateAsync<JsonElement>(
+            "async () => { const r = await fetch('/api/studies/live-search/contour?x=x&y=x'); return { status: r.status, body: await r.json() }; }");
+        Assert.Equal(400, refused.GetProperty("status").GetInt32());
+        Assert.Contains("give two different parameters", refused.GetProperty("body").GetProperty("error").GetString());
+        await page.SelectOptionAsync("#contour-x", "opt");
+        await page.Locator("#contour-note", new() { HasText = "choose two different parameters" }).WaitForAsync();
+        await page.SelectOptionAsync("#contour-y", "x");
+        await page.Locator("body[data-contour='opt×x']").WaitForAsync();
 
         // The failed trial's hostile message is text in the leaderboard, never markup.
         var failed = page.Locator("#leaderboard tbody tr[data-trial='2'] td.reason");

@@ -66,7 +66,7 @@ public sealed class CliTests : IDisposable
             Assert.True(drawn.ExitCode == 0, drawn.Stderr);
             Assert.True(new FileInfo(Path.Combine(_cli.Folder, $"{plot[0]}.png")).Length > 1000);
         }
-        AssertFails(_cli.Run("plot", "contour", "--study", "s1", "--out", "contour.png"), 4, "a contour needs two parameters; its completed trials have 1");
+        AssertFails(_cli.Run("plot", "contour", "--study", "s1", "--out", "contour.png"), 4, "--study s1: a contour needs two parameters; the completed trials of study s1 have 1");
         AssertFails(_cli.Run("plot", "slice", "--study", "s1", "--param", "y", "--out", "slice.png"), 2,
             "--param y: no scored trial of study s1 has it; its parameters: x");
         var importance = _cli.Run("plot", "importance", "--study", "s1", "--out", "importance.png", "--json");

@@ -134,10 +134,99 @@ function drawTimeline(doc) {
   }, { notMerge: true });
 }
 
+// Contour (Optuna's plot_contour): the server interpolates the completed trials over the two chosen parameters
+// (default: the two fANOVA ranks highest); fetched again only when the choice or the completed trials change.
+const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+let contourKey = null;
+
+function contourChoices(doc) {
+  const completed = doc.trials.filter(t => t.state === 'completed' && t.value !== null);
+  const names = [...new Set(completed.flatMap(t => Object.keys(t.params)))].sort();
+  const ranked = doc.importance.map(i => i.param).filter(n => names.includes(n));
+  return { completed, names: [...ranked, ...names.filter(n => !ranked.includes(n))] };
+}
+
+function fillSelect(select, names, preferred) {
+  const keep = names.includes(select.value) ? select.value : preferred;
+  if ([...select.options].map(o => o.value).join('\n') !== names.join('\n'))
+    select.replaceChildren(...names.map(n => { const o = el('option', n); o.value = n; return o; }));
+  select.value = keep ?? '';
+}
+
+async function drawContour(doc) {
+  const { completed, names } = contourChoices(doc);
+  const xs = document.getElementById('contour-x'), ys = document.getElementById('contour-y');
+  fillSelect(xs, names, names[0]);
+  fillSelect(ys, names, names.find(n => n !== xs.value));
+  const note = document.getElementById('contour-note');
+  const key = `${xs.value}|${ys.value}|${completed.map(t => t.number).join(',')}`;
+  if (key === contourKey) return;
+  contourKey = key;
+  if (names.length < 2 || xs.value === ys.value) {
+    note.textContent = names.length < 2 ? 'needs completed trials with two parameters' : 'choose two different parameters';
+    chart('contour').clear();
+    return;
+  }
+  const response = await fetch(`${api}/contour?x=${encodeURIComponent(xs.value)}&y=${encodeURIComponent(ys.value)}`, { credentials: 'same-origin' });
+  const contour = await response.json();
+  if (key !== contourKey) return; // a newer choice or trial overtook this answer
+  if (!response.ok) {
+    note.textContent = contour.error;
+    chart('contour').clear();
+    return;
+  }
+  note.textContent = `${contour.trials.length} completed trials, interpolated as Optuna's`;
+  const { x, y, z } = contour;
+  const dx = x.grid[1] - x.grid[0], dy = y.grid[1] - y.grid[0];
+  const cells = [];
+  z.forEach((values, j) => values.forEach((v, i) => cells.push([x.grid[i], y.grid[j], v])));
+  const flat = z.flat();
+  // Choices sit at 0…k−1 of a value axis (the grid spans between them); log ranges are plotted in log10.
+  const axis = (a, d) => {
+    const positions = a.choices.map((_, i) => i);
+    return {
+      type: 'value', name: a.param + (a.log ? ' (log)' : ''), nameLocation: 'middle', nameGap: 28,
+      min: a.grid[0] - d / 2, max: a.grid[a.grid.length - 1] + d / 2, splitLine: { show: false },
+      axisTick: a.choices.length ? { customValues: positions } : {},
+      axisLabel: a.choices.length
+        ? { customValues: positions, formatter: v => a.choices[Math.round(v)] ?? '' }
+        : { showMinLabel: false, showMaxLabel: false, formatter: v => fmt(a.log ? Math.pow(10, v) : v, 3) },
+    };
+  };
+  chart('contour').setOption({
+    animation: false,
+    grid: { left: 70, right: 90, top: 10, bottom: 45 },
+    tooltip: { trigger: 'item', formatter: p => p.seriesIndex === 1 ? escapeText(`trial ${p.data[3]}: ${fmt(p.data[2])}`) : '' },
+    xAxis: axis(x, dx),
+    yAxis: axis(y, dy),
+    visualMap: {
+      type: 'continuous', seriesIndex: 0, dimension: 2, min: Math.min(...flat), max: Math.max(...flat), right: 0, top: 'middle',
+      calculable: false, text: [doc.study.metric, ''], precision: 3,
+      inRange: { color: doc.study.direction === 'maximize' ? VIRIDIS : [...VIRIDIS].reverse() },
+    },
+    series: [
+      {
+        type: 'custom', data: cells, silent: true, progressive: 0, // one pass: 10,000 cells, no extra canvas layers
+        renderItem: (params, api) => {
+          const from = api.coord([api.value(0) - dx / 2, api.value(1) + dy / 2]);
+          const to = api.coord([api.value(0) + dx / 2, api.value(1) - dy / 2]);
+          return { type: 'rect', shape: { x: from[0], y: from[1], width: to[0] - from[0] + 0.5, height: to[1] - from[1] + 0.5 }, style: { fill: api.visual('color') } };
+        },
+      },
+      {
+        type: 'scatter', data: contour.trials.map(t => [t.x, t.y, t.value, t.trial]), symbolSize: 7,
+        itemStyle: { color: '#000', borderColor: '#bbb', borderWidth: 1.5 },
+      },
+    ],
+  }, { notMerge: true });
+  document.body.dataset.contour = `${x.param}×${y.param}`;
+}
+
 function drawCharts(doc) {
   drawHistory(doc);
   drawCurves(doc);
   drawParallel(doc);
   drawImportance(doc);
   drawTimeline(doc);
+  drawContour(doc);
 }

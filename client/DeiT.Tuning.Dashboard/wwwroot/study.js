@@ -136,4 +136,7 @@ for (const th of document.querySelectorAll('#leaderboard th')) {
   });
 }
 
+for (const id of ['contour-x', 'contour-y'])
+  document.getElementById(id).addEventListener('change', () => { if (current) drawContour(current); });
+
 follow(api + '/events', render);

@@ -41,20 +41,23 @@ public static class PlotCommand
 
     private static (ScottPlot.Plot, Dictionary<string, object?>?) Contour(StudySnapshot s, string? pair)
     {
-        var (x, y) = pair is null ? ContourPlot.DefaultParams(s) : ParsePair(s, pair);
-        return (ContourPlot.Draw(s, x, y), new Dictionary<string, object?> { ["params"] = new[] { x, y } });
-    }
-
-    private static (string, string) ParsePair(StudySnapshot s, string pair)
-    {
-        var names = pair.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (names.Length != 2 || names[0] == names[1])
-            throw new CliException($"--params {pair}: give two different parameters, x then y, such as --params lr,weight_decay");
-        var known = StudyImportance.Completed(s).SelectMany(t => t.Params.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
-        foreach (var name in names)
-            if (!known.Contains(name))
-                throw new CliException($"--params {pair}: no completed trial of study {s.Spec.Name} has '{name}'; its parameters: {string.Join(", ", known)}");
-        return (names[0], names[1]);
+        string? x = null, y = null;
+        if (pair is not null)
+        {
+            var names = pair.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (names.Length != 2)
+                throw new CliException($"--params {pair}: give two different parameters, x then y, such as --params lr,weight_decay");
+            (x, y) = (names[0], names[1]);
+        }
+        try
+        {
+            var contour = StudyContour.Of(s, x, y);
+            return (ContourPlot.Draw(s, contour), new Dictionary<string, object?> { ["params"] = new[] { contour.X.Param, contour.Y.Param } });
+        }
+        catch (ContourException e)
+        {
+            throw new CliException(e.BadParams ? $"--params {pair}: {e.Message}" : $"--study {s.Spec.Name}: {e.Message}", e.BadParams ? 2 : 4);
+        }
     }
 
     /// <summary>The importance plot, and the figures for --json.</summary>

@@ -1,4 +1,4 @@
-namespace DeiT.Tuning.Cli.Commands.Plot;
+namespace DeiT.Tuning.Dashboard.Api;
 
 /// <summary>
 /// The grid of a contour plot as Optuna draws it (plot_contour): each axis spans the trials' range padded by 5 % on

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using DeiT.Tuning.Cli.Commands.Plot;
+using DeiT.Tuning.Dashboard.Api;
 
-namespace DeiT.Tuning.Cli.Tests.Commands;
+namespace DeiT.Tuning.Dashboard.Tests;
 
 /// <summary>The contour grid against Optuna 3.1's own (Fixtures/optuna_contour.py): the axes, and the interpolated
 /// values at every third grid point, for two float parameters and for a float against a categorical.</summary>
