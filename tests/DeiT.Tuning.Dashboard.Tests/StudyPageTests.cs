@@ -75,12 +75,19 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         var firstRow = page.Locator("#leaderboard tbody tr").First;
         Assert.Equal(best.Number.ToString(CultureInfo.InvariantCulture), await firstRow.GetAttributeAsync("data-trial"));
         Assert.Equal("1", await firstRow.Locator("td").First.TextContentAsync());
-        foreach (var id in new[] { "history", "curves", "parallel", "importance", "timeline", "contour" })
+        foreach (var id in new[] { "history", "curves", "parallel", "importance", "timeline", "slice", "contour" })
             Assert.Equal(1, await page.Locator($"#{id} canvas").CountAsync());
         // The value is x scaled by the epoch: fANOVA over the completed trials gives x nearly all the importance.
         var importance = await page.EvaluateAsync<JsonElement>("async () => (await (await fetch('/api/studies/live-search')).json()).importance");
         Assert.Equal(["x", "opt"], importance.EnumerateArray().Select(i => i.GetProperty("param").GetString()));
         Assert.InRange(importance[0].GetProperty("score").GetDouble(), 0.9, 1.0);
+
+        // The slice shows the most important parameter first, over completed and pruned trials.
+        Assert.Equal("x", await page.EvaluateAsync<string>("() => document.body.dataset.slice"));
+        await page.SelectOptionAsync("#slice-param", "opt");
+        await page.Locator("body[data-slice='opt']").WaitForAsync();
+        Assert.Equal(done.Trials.Count(t => t.Status is TrialStatus.Completed or TrialStatus.Pruned),
+            await page.EvaluateAsync<int>("() => echarts.getInstanceByDom(document.getElementById('slice')).getOption().series[0].data.length"));
 
         // The contour defaults to the two most important parameters, over the completed trials; the selects change it.
         await page.Locator("body[data-contour='x×opt']").WaitForAsync();

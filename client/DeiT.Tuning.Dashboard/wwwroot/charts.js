@@ -134,6 +134,40 @@ function drawTimeline(doc) {
   }, { notMerge: true });
 }
 
+// Slice (Optuna's plot_slice): the value against one parameter, completed trials colored early → late, pruned ones
+// as grey rings; a wide positive range reads on a log axis, choices in sorted order.
+function drawSlice(doc) {
+  const scored = doc.trials.filter(finished).sort((a, b) => a.number - b.number);
+  const names = [...new Set(scored.flatMap(t => Object.keys(t.params)))].sort();
+  const ranked = doc.importance.map(i => i.param).filter(n => names.includes(n));
+  const select = document.getElementById('slice-param');
+  fillSelect(select, [...ranked, ...names.filter(n => !ranked.includes(n))], ranked[0] ?? names[0]);
+  const name = select.value;
+  const trials = scored.filter(t => t.params[name] !== undefined);
+  const values = trials.map(t => t.params[name]);
+  const choices = values.some(v => typeof v === 'string') ? [...new Set(values.map(String))].sort() : null;
+  const numbers = choices ? [] : values;
+  const log = !choices && numbers.length > 1 && Math.min(...numbers) > 0 && Math.max(...numbers) / Math.min(...numbers) > 100;
+  const color = i => VIRIDIS[Math.round((trials.length > 1 ? i / (trials.length - 1) : 0.5) * (VIRIDIS.length - 1))];
+  chart('slice').setOption({
+    animation: false,
+    grid: { left: 60, right: 20, top: 10, bottom: 45 },
+    tooltip: { trigger: 'item', formatter: p => escapeText(`trial ${p.data.trial} (${p.data.state}): ${fmt(p.value[1])} at ${name}=${fmt(p.data.param, 4)}`) },
+    xAxis: choices
+      ? { type: 'category', data: choices, name, nameLocation: 'middle', nameGap: 28 }
+      : { type: log ? 'log' : 'value', scale: true, name: name + (log ? ' (log)' : ''), nameLocation: 'middle', nameGap: 28 },
+    yAxis: { type: 'value', name: doc.study.metric, scale: true },
+    series: [{
+      type: 'scatter', symbolSize: 9,
+      data: trials.map((t, i) => ({
+        value: [choices ? choices.indexOf(String(t.params[name])) : t.params[name], t.value], trial: t.number, state: t.state, param: t.params[name],
+        itemStyle: t.state === 'pruned' ? { color: 'transparent', borderColor: '#8c959f', borderWidth: 1.5 } : { color: color(i) },
+      })),
+    }],
+  }, { notMerge: true });
+  document.body.dataset.slice = name;
+}
+
 // Contour (Optuna's plot_contour): the server interpolates the completed trials over the two chosen parameters
 // (default: the two fANOVA ranks highest); fetched again only when the choice or the completed trials change.
 const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
@@ -228,5 +262,6 @@ function drawCharts(doc) {
   drawParallel(doc);
   drawImportance(doc);
   drawTimeline(doc);
+  drawSlice(doc);
   drawContour(doc);
 }

@@ -136,6 +136,7 @@ for (const th of document.querySelectorAll('#leaderboard th')) {
   });
 }
 
+document.getElementById('slice-param').addEventListener('change', () => { if (current) drawSlice(current); });
 for (const id of ['contour-x', 'contour-y'])
   document.getElementById(id).addEventListener('change', () => { if (current) drawContour(current); });
 
