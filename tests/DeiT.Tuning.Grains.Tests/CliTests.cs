@@ -122,6 +122,34 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_study_ends_early_at_its_target_or_on_a_plateau()
+    {
+        File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"), "parameters:\n  x: {type: float, low: 0.0, high: 1.0}\n");
+        File.WriteAllText(Path.Combine(_cli.Folder, "train.sh"), "echo epoch=1 top1=$1\n");
+        string[] Search(string study, params string[] extra) => ["search", "start", "--study", study, "--space", "space.yaml", "--trials", "12",
+            "--sampler", "random", "--epochs", "1", "--command", "/bin/sh train.sh {x}", "--json", .. extra];
+
+        var target = _cli.Run(_commands, Search("t1", "--stop-at", "0.9", "--enqueue", "{\"x\": 0.3}", "--enqueue", "{\"x\": 0.95}"));
+        Assert.True(target.ExitCode == 0, target.Stderr);
+        using (var doc = JsonDocument.Parse(target.Stdout))
+        {
+            var status = doc.RootElement.GetProperty("status");
+            Assert.Equal("target top1 ≥ 0.9 reached by trial 1 (0.95)", status.GetProperty("stop_reason").GetString());
+            Assert.Equal(2, status.GetProperty("trials").GetProperty("completed").GetInt32());
+        }
+
+        var plateau = _cli.Run(_commands, Search("p1", "--patience", "2", "--enqueue", "{\"x\": 0.9}", "--enqueue", "{\"x\": 0.1}", "--enqueue", "{\"x\": 0.2}"));
+        Assert.True(plateau.ExitCode == 0, plateau.Stderr);
+        using (var doc = JsonDocument.Parse(plateau.Stdout))
+        {
+            Assert.Equal("no better top1 in 2 finished trials since trial 0 (0.9)", doc.RootElement.GetProperty("status").GetProperty("stop_reason").GetString());
+            Assert.Equal(3, doc.RootElement.GetProperty("status").GetProperty("trials").GetProperty("completed").GetInt32());
+        }
+        Assert.Contains("ends early after 2 trials in a row without a new best", _cli.Run("search", "status", "--study", "p1").Stdout);
+        AssertFails(_cli.Run(Search("p2", "--patience", "0")), 2, "--patience 0: must be at least 1 trial");
+    }
+
+    [Fact]
     public void Ask_and_tell_from_the_command_line()
     {
         File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"), "parameters:\n  x: {type: float, low: 0.0, high: 1.0}\n");

@@ -77,6 +77,8 @@ public static class StudyViews
             sampler = s.Spec.Sampler,
             pruner = s.Spec.Pruner,
             trial_budget = s.Spec.Trials,
+            stop_at = s.Spec.TargetValue,
+            patience = s.Spec.Patience,
             parallel = s.Spec.Parallel,
             trials = Counts(s),
             best = Best(s) is { } best ? TrialJson(best) : null,
@@ -100,6 +102,12 @@ public static class StudyViews
         var use = StudyUtilization.Of(s);
         output.WriteLine($"study {s.Spec.Name}: {s.State.ToString().ToLowerInvariant()}{(s.StopReason is { } r ? $" ({r})" : "")}");
         output.WriteLine($"  trials {s.Trials.Count}/{s.Spec.Trials}: {string.Join(", ", Counts(s).Select(c => $"{c.Value} {c.Key}"))}");
+        var rules = new[]
+        {
+            s.Spec.TargetValue is { } target ? $"once a trial reaches {s.Spec.Metric} {(s.Spec.Direction == OptimizationDirection.Maximize ? "≥" : "≤")} {Format(target)}" : null,
+            s.Spec.Patience is { } patience ? $"after {patience} trials in a row without a new best" : null,
+        }.OfType<string>().ToList();
+        if (rules.Count > 0) output.WriteLine($"  ends early {string.Join(", or ", rules)}");
         if (Best(s) is { } best)
             output.WriteLine($"  best: trial {best.Number}, {s.Spec.Metric} {Format(best.Value)} ({Params(best)})");
         if (use.Devices > 0)

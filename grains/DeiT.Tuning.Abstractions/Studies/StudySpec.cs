@@ -35,6 +35,12 @@ public sealed record StudySpec
     [Id(22)] public IReadOnlyList<PlannedTrialSpec> Plan { get; init; } = [];
     /// <summary>`paper start`'s options as JSON, from which `paper report` rebuilds the plan; null for other studies.</summary>
     [Id(23)] public string? Paper { get; init; }
+    /// <summary>End the study once a completed trial's metric reaches this (≥ when maximizing, ≤ when minimizing);
+    /// running trials finish. Null: no target.</summary>
+    [Id(24)] public double? TargetValue { get; init; }
+    /// <summary>End the study once this many trials in a row have finished (completed or pruned) without a new best;
+    /// running trials finish. Null: no plateau rule.</summary>
+    [Id(25)] public int? Patience { get; init; }
 }
 
 /// <summary>Deit: the in-process trainer; Command: an external command; AskTell: the caller trains (`study ask|tell`).</summary>

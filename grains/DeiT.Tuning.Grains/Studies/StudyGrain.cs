@@ -393,14 +393,15 @@ public sealed class StudyGrain(
         }
     }
 
-    /// <summary>One step of the tuner: time budget, lost trials, new trials, and the end of the study.</summary>
+    /// <summary>One step of the tuner: time budget and stopping rules, lost trials, new trials, and the end of the study.</summary>
     private async Task Tick()
     {
         if (S.State is StudyState.Running)
         {
-            if (Spec.TimeBudget is { } budget && RunTime() >= budget && S.StopReason is null)
+            if (S.StopReason is null &&
+                (Spec.TimeBudget is { } budget && RunTime() >= budget ? $"time budget {budget} reached" : StoppingRules.Reason(Spec, S.Trials)) is { } reason)
             {
-                S.StopReason = $"time budget {budget} reached";
+                S.StopReason = reason;
                 await SaveHeader();
             }
             await RedispatchLostTrials();

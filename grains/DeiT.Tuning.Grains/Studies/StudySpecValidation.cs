@@ -11,6 +11,8 @@ public static class StudySpecValidation
         if (spec.Trials < 1) throw new ArgumentException($"trials must be at least 1 (got {spec.Trials})");
         if (spec.Parallel < 1) throw new ArgumentException($"parallel must be at least 1 (got {spec.Parallel})");
         if (spec.TimeBudget is { } t && t <= TimeSpan.Zero) throw new ArgumentException($"time budget must be positive (got {t})");
+        if (spec.TargetValue is { } target && !double.IsFinite(target)) throw new ArgumentException($"stop-at must be a finite value (got {target})");
+        if (spec.Patience is < 1) throw new ArgumentException($"patience must be at least 1 trial (got {spec.Patience})");
         if (spec.HeartbeatTimeout <= TimeSpan.Zero) throw new ArgumentException("heartbeat timeout must be positive");
         if (spec.Runner.TrialTimeout is { } limit && limit <= TimeSpan.Zero) throw new ArgumentException($"trial timeout must be positive (got {limit})");
         if (spec.Runner.MaxTrialMemory is { } memory && memory <= 0) throw new ArgumentException($"max trial memory must be a positive number of bytes (got {memory})");

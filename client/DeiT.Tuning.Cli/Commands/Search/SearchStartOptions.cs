@@ -35,6 +35,8 @@ public sealed class SearchStartOptions
     private readonly Option<string?> _teacherModel = new("--teacher-model") { Description = "Preset name of the teacher" };
     private readonly Option<string?> _command = new("--command") { Description = "Run trials as this external command instead (split into words as a shell would, quotes honoured, no shell run; {param}, {epochs}, {seed}, {trial}, {checkpoint_dir} are filled in); silos need AllowExternalCommands=true" };
     private readonly Option<string?> _timeBudget = new("--time-budget") { Description = "Stop launching trials after this much running time, e.g. 15m, 1h30m" };
+    private readonly Option<double?> _stopAt = new("--stop-at") { Description = "End the study once a completed trial's metric reaches this value (≥ when maximizing, ≤ when minimizing); running trials finish" };
+    private readonly Option<int?> _patience = new("--patience") { Description = "End the study once this many trials in a row have finished (completed or pruned) without a new best; running trials finish" };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of the sampler and of every trial", DefaultValueFactory = _ => 0 };
     private readonly Option<string?> _trialTimeout = new("--trial-timeout") { Description = "Fail a trial attempt that runs longer than this, e.g. 30m, 2h (its process is killed)" };
     private readonly Option<string?> _maxTrialMemory = new("--max-trial-memory") { Description = "Memory one trial's process may allocate, e.g. 1.5GB or 800MB; past it the trial fails \"out of memory\"" };
@@ -52,7 +54,7 @@ public sealed class SearchStartOptions
     {
         command.Options.Add(Study);
         foreach (var option in new Option[] { _space, _trials, _parallel, _sampler, _pruner, _metric, _direction, _model, _dataset, _dataRoot,
-                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _seed, _heartbeatTimeout, _trialTimeout, _maxTrialMemory, _precision, _enqueue, _enqueueDefaults, _warmStart })
+                     _trainLimit, _valLimit, _testLimit, _epochs, _batch, _teacher, _teacherModel, _command, _timeBudget, _stopAt, _patience, _seed, _heartbeatTimeout, _trialTimeout, _maxTrialMemory, _precision, _enqueue, _enqueueDefaults, _warmStart })
             command.Options.Add(option);
     }
 
@@ -89,6 +91,10 @@ public sealed class SearchStartOptions
         var timeBudget = result.GetValue(_timeBudget) is { } tb
             ? DurationText.TryParse(tb) ?? throw new CliException($"--time-budget {tb}: write a duration such as 90s, 15m or 1h30m")
             : (TimeSpan?)null;
+        var stopAt = result.GetValue(_stopAt);
+        if (stopAt is { } target && !double.IsFinite(target)) throw new CliException($"--stop-at {target}: give a finite value of the metric, such as 0.9");
+        var patience = result.GetValue(_patience);
+        if (patience is < 1) throw new CliException($"--patience {patience}: must be at least 1 trial");
         var heartbeat = DurationText.TryParse(result.GetValue(_heartbeatTimeout)!)
             ?? throw new CliException($"--heartbeat-timeout {result.GetValue(_heartbeatTimeout)}: write a duration such as 60s");
         var trialTimeout = result.GetValue(_trialTimeout) is { } tt
@@ -131,6 +137,8 @@ public sealed class SearchStartOptions
             Trials = result.GetValue(_trials),
             Parallel = result.GetValue(_parallel),
             TimeBudget = timeBudget,
+            TargetValue = stopAt,
+            Patience = patience,
             Runner = runner,
             Seed = result.GetValue(_seed),
             HeartbeatTimeout = heartbeat,
