@@ -66,6 +66,9 @@ public static class TrialWorker
 
     private static EpochDecision OnEpoch(EpochReport report, StartMessage start, StreamReader reader, ProtocolWriter writer)
     {
+        // For the trial's log (stderr); the silo reads the protocol line below.
+        Console.Error.WriteLine(FormattableString.Invariant(
+            $"epoch {report.Epoch}: val top1 {report.Validation.Top1:0.####} top5 {report.Validation.Top5:0.####} loss {report.Validation.Loss:0.####}, train loss {report.TrainLoss:0.####}, {report.ImagesPerSecond:0.#} img/s, {report.EpochTime.TotalSeconds:0.#} s"));
         writer.Send(new EpochMessage(report.Epoch, report.Validation.Top1, report.Validation.Top5, report.Validation.Loss,
             report.TrainLoss, report.ImagesPerSecond, report.EpochTime.TotalSeconds));
         while (reader.ReadLine() is { } line)

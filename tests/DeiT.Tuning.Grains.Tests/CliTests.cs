@@ -150,6 +150,31 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_trial_shows_its_epochs_and_the_end_of_its_log()
+    {
+        File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"), "parameters:\n  x: {type: float, low: 0.0, high: 1.0}\n");
+        File.WriteAllText(Path.Combine(_cli.Folder, "train.sh"), "echo noise; echo \"warn: $1\" >&2; echo epoch=1 top1=$1; exit 3\n");
+        var search = _cli.Run(_commands, "search", "start", "--study", "l1", "--space", "space.yaml", "--trials", "1", "--epochs", "2",
+            "--command", "/bin/sh train.sh {x}", "--enqueue", "{\"x\": 0.7}");
+        Assert.True(search.ExitCode == 0, search.Stderr);
+
+        var shown = _cli.Run("trials", "--study", "l1", "--trial", "0", "--json");
+        Assert.True(shown.ExitCode == 0, shown.Stderr);
+        using (var doc = JsonDocument.Parse(shown.Stdout))
+        {
+            Assert.Equal("failed", doc.RootElement.GetProperty("trial").GetProperty("state").GetString());
+            var lines = doc.RootElement.GetProperty("log").GetProperty("lines").EnumerateArray().Select(l => l.GetString()!).ToList();
+            Assert.StartsWith("== attempt 1 on ", lines[0]);
+            Assert.EndsWith("/bin/sh train.sh 0.7", lines[0]);
+            Assert.Equal(["noise", "warn: 0.7"], lines.Skip(1).Order(StringComparer.Ordinal)); // two pipes: their order between them is the OS's
+        }
+        var text = _cli.Run("trials", "--study", "l1", "--trial", "0", "--log-lines", "1");
+        Assert.Contains("reason: command exited with code 3 at epoch 2: warn: 0.7", text.Stdout);
+        Assert.Contains("last 1 lines", text.Stdout);
+        AssertFails(_cli.Run("trials", "--study", "l1", "--trial", "4"), 2, "--trial 4: study l1 has trials 0 to 0");
+    }
+
+    [Fact]
     public void Ask_and_tell_from_the_command_line()
     {
         File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"), "parameters:\n  x: {type: float, low: 0.0, high: 1.0}\n");
@@ -204,6 +229,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal("finished", d1.GetProperty("state").GetString());
         Assert.Equal(value, d1.GetProperty("best_value").GetDouble());
         AssertFails(_cli.Run("best", "export", "--study", "d1", "--trial", "7", "--out", "x.safetensors"), 2, "--trial 7: study d1 has no such trial");
+        using (var shown = JsonDocument.Parse(_cli.Run("trials", "--study", "d1", "--trial", "0", "--json").Stdout))
+            Assert.Contains(shown.RootElement.GetProperty("log").GetProperty("lines").EnumerateArray(), l => l.GetString()!.StartsWith("epoch 2: val top1 ", StringComparison.Ordinal));
 
         AssertFails(_cli.Run("search", "delete", "--study", "d1"), 2, "add --yes to confirm");
         Assert.Equal(0, _cli.Run("search", "delete", "--study", "d1", "--yes").ExitCode);

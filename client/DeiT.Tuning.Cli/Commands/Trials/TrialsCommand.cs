@@ -10,13 +10,26 @@ public static class TrialsCommand
 {
     public static Command Create()
     {
-        var command = new Command("trials", "Every trial of a study: parameters, state, value, epochs, device, reason");
+        var command = new Command("trials", "Every trial of a study: parameters, state, value, epochs, device, reason; with --trial N, that trial's epochs and the end of its log");
         var study = StudyAccess.StudyOption();
-        command.Options.Add(study);
+        var trial = new Option<int?>("--trial") { Description = "Show this trial: its record, every epoch, and the last lines of its log (what its process printed)" };
+        var logLines = new Option<int>("--log-lines") { Description = "How many of the log's last lines --trial shows", DefaultValueFactory = _ => 40 };
+        var checkpointRoot = StudyAccess.CheckpointRootOption("where --trial reads the trial's log");
+        foreach (var option in new Option[] { study, trial, logLines, checkpointRoot }) command.Options.Add(option);
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (result.GetValue(logLines) < 0) throw new CliException($"--log-lines {result.GetValue(logLines)}: give 0 or more");
             await using var connection = await StudyAccess.OpenForReading(result, cancellationToken);
             var snapshot = await StudyAccess.RequireSnapshot(connection, result.GetValue(study)!);
+            if (result.GetValue(trial) is { } number)
+            {
+                var record = snapshot.Trials.FirstOrDefault(t => t.Number == number)
+                    ?? throw new CliException($"--trial {number}: study {snapshot.Spec.Name} has trials 0 to {snapshot.Trials.Count - 1}", snapshot.Trials.Count == 0 ? 4 : 2);
+                var log = TrialDetail.ReadLog(StudyAccess.CheckpointRoot(result.GetValue(checkpointRoot)), snapshot, record, result.GetValue(logLines));
+                if (result.GetValue(GlobalOptions.Json)) JsonOutput.Write(TrialDetail.Json(record, log));
+                else TrialDetail.Write(snapshot, record, log);
+                return 0;
+            }
             if (result.GetValue(GlobalOptions.Json))
             {
                 JsonOutput.Write(new { study = snapshot.Spec.Name, metric = snapshot.Spec.Metric, trials = snapshot.Trials.Select(StudyViews.TrialJson) });

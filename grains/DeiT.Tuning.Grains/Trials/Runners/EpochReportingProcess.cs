@@ -41,10 +41,13 @@ public static class EpochReportingProcess
         start.Environment["OMP_NUM_THREADS"] = Math.Max(1, context.Threads).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         var stderr = new StderrTail(StderrLinesKept);
+        using var log = TrialLog.Open(context.CheckpointDirectory, TrialLog.Header(context, argv));
         using var process = new Process { StartInfo = start };
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is not null) stderr.Add(e.Data);
+            if (e.Data is null) return;
+            stderr.Add(e.Data);
+            log.Write(e.Data);
         };
         // Lines are read (and journaled) as they come, independently of how long the study takes to answer: a command
         // runs ahead of its reports while the study is unreachable, and what it printed must not die in the pipe.
@@ -67,6 +70,9 @@ public static class EpochReportingProcess
                     break;
                 case ReportLine.Outcome outcome:
                     told = outcome.Result;
+                    break;
+                case ReportLine.Other:
+                    log.Write(e.Data);
                     break;
             }
         };

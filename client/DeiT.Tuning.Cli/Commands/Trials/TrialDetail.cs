@@ -1,0 +1,66 @@
+using System.Globalization;
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
+using DeiT.Tuning.Cli.Cluster;
+using DeiT.Tuning.Grains.Trials;
+using Spectre.Console;
+
+namespace DeiT.Tuning.Cli.Commands.Trials;
+
+/// <summary>`deit-tune trials --study S --trial N`: one trial's record, its epochs and the end of its log
+/// (<see cref="TrialFiles.Log"/> in its checkpoint folder, read from the checkpoint root on this machine).</summary>
+public static class TrialDetail
+{
+    public sealed record LogTail(string Path, IReadOnlyList<string>? Lines, string? Missing);
+
+    public static LogTail ReadLog(string checkpointRoot, StudySnapshot s, TrialRecord trial, int lines)
+    {
+        var path = Path.Combine(CheckpointPaths.For(checkpointRoot, s.Spec.Name, trial.Number), TrialFiles.Log);
+        if (!File.Exists(path))
+            return new LogTail(path, null, trial.External
+                ? "an ask-and-tell trial runs outside the cluster and has no log"
+                : $"no log at {path} (the trial has not started, or its folder is on the silos' CheckpointRoot: give --checkpoint-root)");
+        var tail = new Queue<string>();
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var reader = new StreamReader(stream))
+            while (reader.ReadLine() is { } line)
+            {
+                tail.Enqueue(line);
+                if (tail.Count > lines) tail.Dequeue();
+            }
+        return new LogTail(path, tail.ToList(), null);
+    }
+
+    public static object Json(TrialRecord trial, LogTail log) => new
+    {
+        trial = StudyViews.TrialJson(trial),
+        log = new { path = log.Path, lines = log.Lines, missing = log.Missing },
+    };
+
+    public static void Write(StudySnapshot s, TrialRecord t, LogTail log)
+    {
+        var value = t.Value is { } v ? $", {s.Spec.Metric} {StudyViews.Format(v)}" : "";
+        AnsiConsole.MarkupLine(Markup.Escape($"trial {t.Number} of {s.Spec.Name}: {StudyViews.State(t)}{value}, attempt {t.Attempt}" +
+                                             (t.Device is null ? "" : $" on {t.Silo} {t.Device}")));
+        AnsiConsole.MarkupLine(Markup.Escape($"  parameters: {StudyViews.Params(t)}"));
+        if (t.Reason is { } reason) AnsiConsole.MarkupLine(Markup.Escape($"  reason: {reason}"));
+        if (t.Epochs.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var column in new[] { "epoch", "top1", "top5", "loss", "train loss", "images/s", "seconds" }) table.AddColumn(new TableColumn(column).RightAligned());
+            foreach (var e in t.Epochs)
+                table.AddRow(e.Epoch.ToString(CultureInfo.InvariantCulture), StudyViews.Format(e.Top1), StudyViews.Format(e.Top5), StudyViews.Format(e.Loss),
+                    StudyViews.Format(e.TrainLoss), e.ImagesPerSecond.ToString("0.#", CultureInfo.InvariantCulture), e.Seconds.ToString("0.#", CultureInfo.InvariantCulture));
+            AnsiConsole.Write(table);
+        }
+        if (log.Lines is { } lines)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"log ({log.Path}, last {lines.Count} lines):"));
+            foreach (var line in lines) Console.Out.WriteLine(line);
+        }
+        else
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"log: {log.Missing}"));
+        }
+    }
+}
