@@ -36,6 +36,8 @@ public static class DashboardEndpoints
             Read(reader, name, s => s.Trials.FirstOrDefault(t => t.Number == number) is { } t ? StudyDocuments.Trial(t) : null));
         api.MapGet("/studies/{name}/trials/{number:int}/epochs", (string name, int number) =>
             Read(reader, name, s => s.Trials.FirstOrDefault(t => t.Number == number)?.Epochs.Select(StudyDocuments.Epoch).ToList()));
+        api.MapGet("/studies/{name}/trials/{number:int}/log", (string name, int number, int? lines) =>
+            Read(reader, name, s => s.Trials.Any(t => t.Number == number) ? TrialLog(options, s, number, lines ?? 200) : null));
         api.MapGet("/studies/{name}/contour", (string name, string? x, string? y) => Contour(reader, name, x, y));
         api.MapGet("/studies/{name}/leases", (string name) => Read(reader, name, s => s.Leases.Select(StudyDocuments.Lease).ToList()));
 
@@ -52,6 +54,16 @@ public static class DashboardEndpoints
         var snapshot = await reader.Snapshot(name);
         if (snapshot is null) return NoStudy(name);
         return project(snapshot) is { } document ? Json(document) : Results.NotFound(new { error = "no such trial" });
+    }
+
+    private static TrialLogDocument TrialLog(DashboardOptions options, Abstractions.Studies.StudySnapshot s, int number, int lines)
+    {
+        if (options.TrialLogPath is not { } logPath)
+            return new TrialLogDocument(null, null, "this dashboard does not know where the silos keep trials' files (their CheckpointRoot)");
+        var external = s.Trials.First(t => t.Number == number).External;
+        return TrialLogTail.Read(logPath(s.Spec.Name, number), lines, external
+            ? "an ask-and-tell trial runs outside the cluster and has no log"
+            : "no log yet (the trial has not started), or the silos' CheckpointRoot is not on this machine");
     }
 
     /// <summary>The contour over ?x=&amp;y= (default: the two most important parameters); 400 with the reason when it cannot be drawn.</summary>

@@ -11,6 +11,9 @@ public sealed record DashboardOptions
     public string? Token { get; init; }
     /// <summary>How often a live page's server side looks for changes in its study.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>Where the log of trial N of a study is on this machine (under the silos' CheckpointRoot); null: this
+    /// host cannot read trials' files, and the page says so.</summary>
+    public Func<string, int, string>? TrialLogPath { get; init; }
 
     public bool IsLoopbackOnly => IPAddress.IsLoopback(Bind);
 

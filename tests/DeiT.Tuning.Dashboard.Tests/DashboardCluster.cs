@@ -2,6 +2,7 @@ using DeiT.Tuning.Abstractions.Devices;
 using DeiT.Tuning.Grains;
 using DeiT.Tuning.Grains.Devices;
 using DeiT.Tuning.Grains.Hosting;
+using DeiT.Tuning.Grains.Trials;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
 using Orleans.TestingHost;
@@ -47,7 +48,11 @@ public sealed class DashboardCluster : IAsyncLifetime
         await Cluster.DeployAsync();
         await WaitForDevices(8);
 
-        _dashboard = DashboardServer.Build(Client, new DashboardOptions { Port = 0 });
+        _dashboard = DashboardServer.Build(Client, new DashboardOptions
+        {
+            Port = 0,
+            TrialLogPath = (study, number) => TrialFiles.LogPath(Path.Combine(Root, "checkpoints"), study, number),
+        });
         await _dashboard.StartAsync();
         Address = DashboardServer.Address(_dashboard);
 

@@ -117,6 +117,13 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         await page.Locator("#leaderboard tbody tr[data-trial='2']").ClickAsync();
         Assert.Contains(TrainingScripts.Hostile, await page.Locator("#detail-reason").TextContentAsync());
         Assert.Equal(done.Trials[2].Epochs.Count, await page.Locator("#epochs tbody tr").CountAsync());
+        // …and the end of its log: the hostile line its process printed, as text.
+        await page.Locator("body[data-log-trial='2']").WaitForAsync();
+        var printed = await page.Locator("#detail-log").TextContentAsync();
+        Assert.StartsWith("== attempt 1 on ", printed);
+        Assert.EndsWith(TrainingScripts.Hostile, printed);
+        Assert.Equal(0, await page.Locator("#detail-log img").CountAsync());
+        Assert.False(await page.EvaluateAsync<bool>("() => window.__xss === 1"));
         await DashboardCluster.Screenshot(page, "study-finished.png");
 
         await page.GotoAsync(new Uri(fixture.Address, "/").ToString());
@@ -188,6 +195,10 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         Assert.Equal(done.Leases.Select(l => l.Device).Order(), leases.RootElement.EnumerateArray().Select(l => l.GetProperty("device").GetString()!).Order());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/studies/no-such-study")).StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/studies/api-study/trials/99")).StatusCode);
+        using var log = JsonDocument.Parse(await http.GetStringAsync("/api/studies/api-study/trials/0/log?lines=1"));
+        Assert.Equal(JsonValueKind.Null, log.RootElement.GetProperty("missing").ValueKind);
+        Assert.Single(log.RootElement.GetProperty("lines").EnumerateArray()); // the attempt's header: the script prints only reports
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/studies/api-study/trials/99/log")).StatusCode);
     }
 
     /// <summary>When the training script reported each epoch (unix ms), in order.</summary>

@@ -58,6 +58,22 @@ function renderDetail(doc) {
   const body = document.querySelector('#epochs tbody');
   body.replaceChildren(...trial.epochs.map(e =>
     row([e.epoch, fmt(e.top1), fmt(e.top5), fmt(e.loss), fmt(e.train_loss), fmt(e.images_per_second, 4), fmt(e.seconds, 3)])));
+  loadLog(trial);
+}
+
+// The end of the selected trial's log (what its process printed), fetched again when the trial moves on.
+let logKey = null;
+async function loadLog(trial) {
+  const key = `${trial.number}|${trial.state}|${trial.attempt}|${trial.epochs.length}`;
+  if (key === logKey) return;
+  logKey = key;
+  const response = await fetch(`${api}/trials/${trial.number}/log?lines=200`, { credentials: 'same-origin' });
+  const log = await response.json();
+  if (key !== logKey) return;
+  const lines = log.lines ?? [];
+  document.getElementById('detail-log').textContent = lines.join('\n');
+  document.getElementById('detail-log-note').textContent = log.missing ?? `last ${lines.length} lines of ${log.path}`;
+  document.body.dataset.logTrial = trial.number;
 }
 
 // Paper studies: one table per report entry ({title, columns, rows}); absent for other studies.

@@ -7,4 +7,6 @@ public static class TrialFiles
     public const string BestWeights = "best.safetensors";
     /// <summary>What every attempt's process printed (stderr, and stdout besides its reports), attempt after attempt.</summary>
     public const string Log = "trial.log";
+
+    public static string LogPath(string checkpointRoot, string study, int number) => Path.Combine(CheckpointPaths.For(checkpointRoot, study, number), Log);
 }

@@ -67,7 +67,11 @@ public sealed record SiloSettings
     /// <summary>Refuse dataset/teacher paths outside DataRoot; off only for the CLI's own embedded silo.</summary>
     public bool ConfineDataPaths { get; init; } = true;
 
-    public DashboardOptions StudyDashboard => new() { Bind = DashboardBind, Port = DashboardPort, Token = DashboardToken };
+    public DashboardOptions StudyDashboard => new()
+    {
+        Bind = DashboardBind, Port = DashboardPort, Token = DashboardToken,
+        TrialLogPath = (study, number) => Grains.Trials.TrialFiles.LogPath(CheckpointRoot, study, number),
+    };
 
     public static SiloSettings From(IConfiguration configuration)
     {

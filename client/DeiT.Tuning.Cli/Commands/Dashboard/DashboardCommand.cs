@@ -20,12 +20,15 @@ public static class DashboardCommand
         var port = new Option<int>("--port") { Description = "TCP port", DefaultValueFactory = _ => 8080 };
         var bind = new Option<string>("--bind") { Description = "Address to listen on; beyond loopback a --token is required", DefaultValueFactory = _ => "127.0.0.1" };
         var token = new Option<string?>("--token") { Description = $"Secret every request must carry (Authorization: Bearer, or ?token= once); default ${TokenVariable}" };
-        command.Options.Add(port);
-        command.Options.Add(bind);
-        command.Options.Add(token);
+        var checkpointRoot = StudyAccess.CheckpointRootOption("where trials' logs are read");
+        foreach (var option in new Option[] { port, bind, token, checkpointRoot }) command.Options.Add(option);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var options = Options(result.GetValue(port), result.GetValue(bind)!, result.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable));
+            var root = StudyAccess.CheckpointRoot(result.GetValue(checkpointRoot));
+            var options = Options(result.GetValue(port), result.GetValue(bind)!, result.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable)) with
+            {
+                TrialLogPath = (study, number) => Grains.Trials.TrialFiles.LogPath(root, study, number),
+            };
             await using var connection = await StudyAccess.OpenForReading(result, cancellationToken);
             await using var app = DashboardServer.Build(connection.Client, options);
             try

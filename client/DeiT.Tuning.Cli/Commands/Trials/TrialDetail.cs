@@ -2,6 +2,7 @@ using System.Globalization;
 using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Cli.Cluster;
+using DeiT.Tuning.Dashboard.Api;
 using DeiT.Tuning.Grains.Trials;
 using Spectre.Console;
 
@@ -11,33 +12,18 @@ namespace DeiT.Tuning.Cli.Commands.Trials;
 /// (<see cref="TrialFiles.Log"/> in its checkpoint folder, read from the checkpoint root on this machine).</summary>
 public static class TrialDetail
 {
-    public sealed record LogTail(string Path, IReadOnlyList<string>? Lines, string? Missing);
+    public static TrialLogDocument ReadLog(string checkpointRoot, StudySnapshot s, TrialRecord trial, int lines) =>
+        TrialLogTail.Read(TrialFiles.LogPath(checkpointRoot, s.Spec.Name, trial.Number), lines, trial.External
+            ? "an ask-and-tell trial runs outside the cluster and has no log"
+            : "none yet (the trial has not started), or its folder is on the silos' CheckpointRoot elsewhere: give --checkpoint-root");
 
-    public static LogTail ReadLog(string checkpointRoot, StudySnapshot s, TrialRecord trial, int lines)
-    {
-        var path = Path.Combine(CheckpointPaths.For(checkpointRoot, s.Spec.Name, trial.Number), TrialFiles.Log);
-        if (!File.Exists(path))
-            return new LogTail(path, null, trial.External
-                ? "an ask-and-tell trial runs outside the cluster and has no log"
-                : $"no log at {path} (the trial has not started, or its folder is on the silos' CheckpointRoot: give --checkpoint-root)");
-        var tail = new Queue<string>();
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-        using (var reader = new StreamReader(stream))
-            while (reader.ReadLine() is { } line)
-            {
-                tail.Enqueue(line);
-                if (tail.Count > lines) tail.Dequeue();
-            }
-        return new LogTail(path, tail.ToList(), null);
-    }
-
-    public static object Json(TrialRecord trial, LogTail log) => new
+    public static object Json(TrialRecord trial, TrialLogDocument log) => new
     {
         trial = StudyViews.TrialJson(trial),
         log = new { path = log.Path, lines = log.Lines, missing = log.Missing },
     };
 
-    public static void Write(StudySnapshot s, TrialRecord t, LogTail log)
+    public static void Write(StudySnapshot s, TrialRecord t, TrialLogDocument log)
     {
         var value = t.Value is { } v ? $", {s.Spec.Metric} {StudyViews.Format(v)}" : "";
         AnsiConsole.MarkupLine(Markup.Escape($"trial {t.Number} of {s.Spec.Name}: {StudyViews.State(t)}{value}, attempt {t.Attempt}" +
@@ -60,7 +46,7 @@ public static class TrialDetail
         }
         else
         {
-            AnsiConsole.MarkupLine(Markup.Escape($"log: {log.Missing}"));
+            AnsiConsole.MarkupLine(Markup.Escape($"log ({log.Path}): {log.Missing}"));
         }
     }
 }
