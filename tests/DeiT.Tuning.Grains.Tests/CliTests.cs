@@ -60,6 +60,13 @@ public sealed class CliTests : IDisposable
 
         var csv = _cli.Run("export", "--study", "s1", "--format", "csv");
         Assert.Equal(5, csv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var tensorboard = _cli.Run("export", "--study", "s1", "--format", "tensorboard", "--out", "tb", "--json");
+        Assert.True(tensorboard.ExitCode == 0, tensorboard.Stderr);
+        using (var doc = JsonDocument.Parse(tensorboard.Stdout))
+            Assert.Equal(4, doc.RootElement.GetProperty("runs").GetInt32());
+        Assert.True(File.Exists(Path.Combine(_cli.Folder, "tb", "events.out.tfevents.0.deit-tune")));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(_cli.Folder, "tb"), "*tfevents*", SearchOption.AllDirectories).Length - 1);
+        AssertFails(_cli.Run("export", "--study", "s1", "--format", "tensorboard"), 2, "--format tensorboard: give --out FOLDER");
         foreach (var plot in new[] { new[] { "curves" }, ["slice", "--param", "x"], ["history"], ["parallel"] })
         {
             var drawn = _cli.Run(["plot", .. plot, "--study", "s1", "--out", $"{plot[0]}.png"]);
