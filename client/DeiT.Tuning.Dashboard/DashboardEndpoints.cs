@@ -62,7 +62,7 @@ public static class DashboardEndpoints
             return new TrialLogDocument(null, null, "this dashboard does not know where the silos keep trials' files (their CheckpointRoot)");
         var external = s.Trials.First(t => t.Number == number).External;
         return TrialLogTail.Read(logPath(s.Spec.Name, number), lines, external
-            ? "an ask-and-tell trial runs outside the cluster and has no log"
+            ? TrialLogTail.AskTellHasNone
             : "no log yet (the trial has not started), or the silos' CheckpointRoot is not on this machine");
     }
 

@@ -9,6 +9,9 @@ public static class WorkerProtocol
     /// <summary>Bumped on any change a worker of the previous version would misread; the worker refuses a start of another version.</summary>
     public const int Version = 1;
 
+    /// <summary>`deit-tune-worker --check-devices cuda:0,cuda:1` checks devices instead of training (one <see cref="DeviceCheckMessage"/> a device).</summary>
+    public const string CheckDevicesArgument = "--check-devices";
+
     public static JsonSerializerOptions Json { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

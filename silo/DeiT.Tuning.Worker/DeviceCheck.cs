@@ -11,8 +11,6 @@ namespace DeiT.Tuning.Worker;
 /// </summary>
 public static class DeviceCheck
 {
-    public const string Argument = "--check-devices";
-
     public static int Run(string devices, Stream output)
     {
         Console.SetOut(Console.Error);

@@ -7,6 +7,7 @@ public sealed record TrialLogDocument(string? Path, IReadOnlyList<string>? Lines
 public static class TrialLogTail
 {
     public const int MaxLines = 5000;
+    public const string AskTellHasNone = "an ask-and-tell trial runs outside the cluster and has no log";
 
     public static TrialLogDocument Read(string path, int lines, string missing)
     {

@@ -28,7 +28,7 @@ public static class DeviceProbe
 
         var start = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in argv.Skip(1)) start.ArgumentList.Add(arg);
-        start.ArgumentList.Add("--check-devices");
+        start.ArgumentList.Add(WorkerProtocol.CheckDevicesArgument);
         start.ArgumentList.Add(string.Join(",", cuda));
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -39,9 +39,10 @@ public static class DeviceProbe
         {
             await process.WaitForExitAsync(limit.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            cancellationToken.ThrowIfCancellationRequested();
             return new Result([], $"the check did not finish within {timeout.TotalSeconds:0} s");
         }
         var checks = (await stdout).Split('\n').Select(line => WorkerProtocol.Read(line.Trim())).OfType<DeviceCheckMessage>().ToList();

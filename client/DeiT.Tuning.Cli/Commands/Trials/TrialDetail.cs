@@ -14,7 +14,7 @@ public static class TrialDetail
 {
     public static TrialLogDocument ReadLog(string checkpointRoot, StudySnapshot s, TrialRecord trial, int lines) =>
         TrialLogTail.Read(TrialFiles.LogPath(checkpointRoot, s.Spec.Name, trial.Number), lines, trial.External
-            ? "an ask-and-tell trial runs outside the cluster and has no log"
+            ? TrialLogTail.AskTellHasNone
             : "none yet (the trial has not started), or its folder is on the silos' CheckpointRoot elsewhere: give --checkpoint-root");
 
     public static object Json(TrialRecord trial, TrialLogDocument log) => new
