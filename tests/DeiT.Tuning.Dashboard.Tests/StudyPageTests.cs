@@ -103,9 +103,9 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         Assert.Equal(400, refused.GetProperty("status").GetInt32());
         Assert.Contains("give two different parameters", refused.GetProperty("body").GetProperty("error").GetString());
         await page.SelectOptionAsync("#contour-x", "opt");
+        await page.Locator("body[data-contour='opt×x']").WaitForAsync(); // y, not picked, follows to the other parameter
+        await page.SelectOptionAsync("#contour-y", "opt");
         await page.Locator("#contour-note", new() { HasText = "choose two different parameters" }).WaitForAsync();
-        await page.SelectOptionAsync("#contour-y", "x");
-        await page.Locator("body[data-contour='opt×x']").WaitForAsync();
 
         // The failed trial's hostile message is text in the leaderboard, never markup.
         var failed = page.Locator("#leaderboard tbody tr[data-trial='2'] td.reason");

@@ -153,6 +153,16 @@ public sealed class CliTests : IDisposable
             Assert.Equal(3, doc.RootElement.GetProperty("status").GetProperty("trials").GetProperty("completed").GetInt32());
         }
         Assert.Contains("ends early after 2 trials in a row without a new best", _cli.Run("search", "status", "--study", "p1").Stdout);
+        AssertFails(_cli.Run(_commands, "search", "extend", "--study", "p1", "--patience", "2"), 2, "the patience can only be raised: the study has 2 trials");
+        AssertFails(_cli.Run(_commands, "search", "extend", "--study", "p1", "--stop-at", "0.5"), 2, "the study has no target to move");
+        var extended = _cli.Run(_commands, "search", "extend", "--study", "p1", "--patience", "4", "--json");
+        Assert.True(extended.ExitCode == 0, extended.Stderr);
+        using (var doc = JsonDocument.Parse(extended.Stdout))
+        {
+            var status = doc.RootElement.GetProperty("status");
+            Assert.InRange(status.GetProperty("trials").GetProperty("completed").GetInt32(), 4, 12); // it ran on past its old plateau
+            Assert.Equal(4, status.GetProperty("patience").GetInt32());
+        }
         AssertFails(_cli.Run(Search("p2", "--patience", "0")), 2, "--patience 0: must be at least 1 trial");
     }
 

@@ -180,8 +180,9 @@ function contourChoices(doc) {
   return { completed, names: [...ranked, ...names.filter(n => !ranked.includes(n))] };
 }
 
+// A select follows the importance ranking (preferred) until the user picks a value on it (study.js marks it picked).
 function fillSelect(select, names, preferred) {
-  const keep = names.includes(select.value) ? select.value : preferred;
+  const keep = select.dataset.picked && names.includes(select.value) ? select.value : preferred;
   if ([...select.options].map(o => o.value).join('\n') !== names.join('\n'))
     select.replaceChildren(...names.map(n => { const o = el('option', n); o.value = n; return o; }));
   select.value = keep ?? '';

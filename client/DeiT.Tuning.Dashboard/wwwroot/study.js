@@ -152,8 +152,9 @@ for (const th of document.querySelectorAll('#leaderboard th')) {
   });
 }
 
-document.getElementById('slice-param').addEventListener('change', () => { if (current) drawSlice(current); });
-for (const id of ['contour-x', 'contour-y'])
-  document.getElementById(id).addEventListener('change', () => { if (current) drawContour(current); });
+for (const [id, draw] of [['slice-param', drawSlice], ['contour-x', drawContour], ['contour-y', drawContour]]) {
+  const select = document.getElementById(id);
+  select.addEventListener('change', () => { select.dataset.picked = 'true'; if (current) draw(current); });
+}
 
 follow(api + '/events', render);

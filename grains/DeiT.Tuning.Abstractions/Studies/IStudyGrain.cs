@@ -12,8 +12,9 @@ public interface IStudyGrain : IGrainWithStringKey
     Task<StudySnapshot> Run();
     /// <summary>Stops launching trials and asks the running ones to stop.</summary>
     Task<StudySnapshot> Stop();
-    /// <summary>Raises the trial budget and/or the time budget (never lowers them); a finished study can then be run again.</summary>
-    Task<StudySnapshot> Extend(int? trials, TimeSpan? timeBudget);
+    /// <summary>Raises the trial budget, the time budget and/or the patience, or moves the target value further (never
+    /// the other way); a finished study can then be run again.</summary>
+    Task<StudySnapshot> Extend(int? trials, TimeSpan? timeBudget, int? patience = null, double? targetValue = null);
     /// <summary>Adds trials that train the <paramref name="top"/> best configurations again for <paramref name="epochs"/>
     /// epochs, each with <paramref name="seeds"/> seeds, and raises the trial budget by as many (run the study to train them).</summary>
     Task<StudySnapshot> Retrain(int top, int seeds, int epochs);

@@ -167,17 +167,30 @@ public sealed class StudyGrain(
         return Snapshot();
     }
 
-    public async Task<StudySnapshot> Extend(int? trials, TimeSpan? timeBudget)
+    public async Task<StudySnapshot> Extend(int? trials, TimeSpan? timeBudget, int? patience = null, double? targetValue = null)
     {
         var spec = Spec;
-        if (trials is null && timeBudget is null) throw new ArgumentException("give a new trial budget (--trials) or time budget (--time-budget)");
+        if (trials is null && timeBudget is null && patience is null && targetValue is null)
+            throw new ArgumentException("give a new trial budget (--trials), time budget (--time-budget), patience (--patience) or target (--stop-at)");
         if (trials is { } t && t <= spec.Trials)
             throw new ArgumentException($"the trial budget can only be raised: the study has {spec.Trials} trials, give --trials above that");
         if (timeBudget is { } b && spec.TimeBudget is { } old && b <= old)
             throw new ArgumentException($"the time budget can only be raised: the study has {old}, give --time-budget above that");
-        S.Spec = spec with { Trials = trials ?? spec.Trials, TimeBudget = timeBudget ?? spec.TimeBudget };
-        if (S.StopReason is { } reason && reason.EndsWith("reached", StringComparison.Ordinal) && S.State is StudyState.Running)
-            S.StopReason = null; // the budget that stopped launching is raised: launch again
+        if (patience is { } p && (spec.Patience is not { } oldPatience || p <= oldPatience))
+            throw new ArgumentException(spec.Patience is null
+                ? "the study has no patience to raise (it was started without --patience)"
+                : $"the patience can only be raised: the study has {spec.Patience} trials, give --patience above that");
+        if (targetValue is { } v && (spec.TargetValue is not { } oldTarget || !(spec.Direction == OptimizationDirection.Maximize ? v > oldTarget : v < oldTarget)))
+            throw new ArgumentException(spec.TargetValue is null
+                ? "the study has no target to move (it was started without --stop-at)"
+                : $"the target can only be moved further: the study stops at {spec.TargetValue}, give --stop-at {(spec.Direction == OptimizationDirection.Maximize ? "above" : "below")} that");
+        S.Spec = spec with
+        {
+            Trials = trials ?? spec.Trials, TimeBudget = timeBudget ?? spec.TimeBudget,
+            Patience = patience ?? spec.Patience, TargetValue = targetValue ?? spec.TargetValue,
+        };
+        // What stopped launching may be lifted now; the next tick says again what still holds.
+        if (S.State is StudyState.Running) S.StopReason = null;
         await SaveHeader();
         if (S.State is StudyState.Running) await TickLogged();
         return Snapshot();

@@ -65,11 +65,13 @@ public static class SearchCommand
 
     private static Command Extend()
     {
-        var command = new Command("extend", "Raise a study's trial or time budget, then run it on (as resume does)");
+        var command = new Command("extend", "Raise a study's trial or time budget or its patience, or move its target further, then run it on (as resume does)");
         var study = StudyAccess.StudyOption();
         var trials = new Option<int?>("--trials") { Description = "New trial budget (above the current one)" };
         var timeBudget = new Option<string?>("--time-budget") { Description = "New time budget (above the current one), e.g. 30m" };
-        foreach (var option in new Option[] { study, trials, timeBudget, Detach }) command.Options.Add(option);
+        var patience = new Option<int?>("--patience") { Description = "New patience (above the current one): trials in a row without a new best before the study ends" };
+        var stopAt = new Option<double?>("--stop-at") { Description = "New target value (beyond the current one) at which the study ends" };
+        foreach (var option in new Option[] { study, trials, timeBudget, patience, stopAt, Detach }) command.Options.Add(option);
         command.SetAction(async (result, cancellationToken) =>
         {
             var budget = result.GetValue(timeBudget) is { } text
@@ -81,7 +83,7 @@ public static class SearchCommand
             var grain = connection.Client.GetGrain<IStudyGrain>(name);
             try
             {
-                await grain.Extend(result.GetValue(trials), budget);
+                await grain.Extend(result.GetValue(trials), budget, result.GetValue(patience), result.GetValue(stopAt));
             }
             catch (ArgumentException e)
             {
