@@ -26,6 +26,16 @@ public sealed class TrialLogTests : IDisposable
     }
 
     [Fact]
+    public void Lines_that_arrive_after_the_log_is_closed_are_dropped()
+    {
+        var log = TrialLog.Open(_folder, "attempt 1");
+        log.Write("kept");
+        log.Dispose();
+        log.Write("late"); // a process reader's line after the attempt ended: no exception on its thread
+        Assert.Equal(["== attempt 1", "kept"], File.ReadAllLines(Path.Combine(_folder, TrialFiles.Log)));
+    }
+
+    [Fact]
     public void A_log_that_cannot_be_opened_is_skipped()
     {
         var file = Path.Combine(Path.GetDirectoryName(_folder)!, "a-file");

@@ -17,7 +17,7 @@ public sealed class TrialLog : IDisposable
     private readonly long _limit;
     private readonly Lock _gate = new();
     private long _written;
-    private bool _truncated;
+    private bool _done; // over the limit, the disk full, or closed: nothing more is written
 
     private TrialLog(StreamWriter? writer, long limit) => (_writer, _limit) = (writer, limit);
 
@@ -51,13 +51,13 @@ public sealed class TrialLog : IDisposable
         if (_writer is null) return;
         lock (_gate)
         {
-            if (_truncated) return;
+            if (_done) return;
             _written += Encoding.UTF8.GetByteCount(line) + 1;
             try
             {
                 if (_written > _limit)
                 {
-                    _truncated = true;
+                    _done = true;
                     _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"== the rest of this attempt's output is left out (over {_limit} bytes)"));
                     return;
                 }
@@ -65,13 +65,18 @@ public sealed class TrialLog : IDisposable
             }
             catch (IOException)
             {
-                _truncated = true; // a full disk: the trial goes on without its log
+                _done = true; // a full disk: the trial goes on without its log
             }
         }
     }
 
+    /// <summary>Closes the log; lines the process's readers deliver after this are dropped.</summary>
     public void Dispose()
     {
-        lock (_gate) _writer?.Dispose();
+        lock (_gate)
+        {
+            _done = true;
+            _writer?.Dispose();
+        }
     }
 }
