@@ -40,7 +40,7 @@ public static class StudyContour
                 throw new ContourException($"no completed trial of study {s.Spec.Name} has '{name}'; its parameters: {string.Join(", ", known)}", badParams: true);
 
         var trials = completed.Where(t => t.Params.ContainsKey(xName) && t.Params.ContainsKey(yName)).OrderBy(t => t.Number).ToList();
-        var space = s.Spec.Space is null ? SearchSpace.DeitDefault : SearchSpace.Parse(s.Spec.Space);
+        var space = SearchSpace.ForStudy(s.Spec.Space);
         var (x, xs) = Axis(s, trials, xName, space);
         var (y, ys) = Axis(s, trials, yName, space);
         var points = trials.Select((t, i) => new ContourPointDocument(t.Number, xs[i], ys[i], t.Value!.Value)).ToList();

@@ -25,7 +25,7 @@ public static class StudyImportance
         var hash = key.ToHashCode();
         if (Cache.TryGetValue(study.Spec.Name, out var cached) && cached.Key == hash) return cached.Result;
 
-        var space = study.Spec.Space is null ? SearchSpace.DeitDefault : SearchSpace.Parse(study.Spec.Space);
+        var space = SearchSpace.ForStudy(study.Spec.Space);
         var result = FanovaImportance.Evaluate(space,
             completed.Select(t => ((IReadOnlyDictionary<string, ParamValue>)t.Params.ToDictionary(p => p.Key, p => new ParamValue(p.Value.Number, p.Value.Choice)), t.Value!.Value)),
             new FanovaOptions { Seed = study.Spec.Seed });

@@ -11,7 +11,7 @@ namespace DeiT.Tuning.Grains.Studies;
 /// <summary>The study's bridge to the search library: space, sampler and pruner from a spec, and record conversions.</summary>
 public static class SearchAlgorithms
 {
-    public static SearchSpace Space(StudySpec spec) => spec.Space is null ? SearchSpace.DeitDefault : SearchSpace.Parse(spec.Space);
+    public static SearchSpace Space(StudySpec spec) => SearchSpace.ForStudy(spec.Space);
 
     public static ISampler Sampler(StudySpec spec) => SamplerFactory.Create(spec.Sampler, spec.Seed);
 

@@ -43,6 +43,9 @@ public sealed class SearchSpace
         return Parse(reader.ReadToEnd());
     });
 
+    /// <summary>A study's space: the text it was created with, or the DeiT space when it named none.</summary>
+    public static SearchSpace ForStudy(string? text) => text is null ? DeitDefault : Parse(text);
+
     /// <summary>Parses a space from YAML or JSON text (one reader: JSON is YAML's flow style).</summary>
     public static SearchSpace Parse(string text) => SearchSpaceReader.Read(text);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Dashboard.Api;
 using ScottPlot;
@@ -47,7 +46,7 @@ public static class ContourPlot
         if (of.Choices.Count > 0)
             axis.TickGenerator = new ScottPlot.TickGenerators.NumericManual(of.Choices.Select((c, i) => new Tick(i, c)).ToArray());
         else if (of.Log)
-            axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => Math.Pow(10, v).ToString("0.##e0", CultureInfo.InvariantCulture) };
+            axis.TickGenerator = LogTicks.For(of.Grid[0], of.Grid[^1]);
     }
 
     /// <summary>ScottPlot draws a heat map's first row at the top; the grid's first row is the lowest y.</summary>

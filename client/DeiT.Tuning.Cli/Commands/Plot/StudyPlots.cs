@@ -1,7 +1,7 @@
-using System.Globalization;
 using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Dashboard.Api;
+using DeiT.Tuning.Search.Distributions;
 using DeiT.Tuning.Search.Importance;
 using ScottPlot;
 
@@ -62,8 +62,8 @@ public static class StudyPlots
     }
 
     /// <summary>Slice plot (Optuna's plot_slice): the value against one parameter, one trial a point; completed trials
-    /// colored from early (dark) to late (bright), pruned ones as grey rings at the value they were stopped with. Wide
-    /// positive ranges (learning rates, weight decay) read on a log axis, as search spaces sample them.</summary>
+    /// colored from early (dark) to late (bright), pruned ones as grey rings at the value they were stopped with. A
+    /// parameter the space samples on a log range, or values spanning over 100×, read on a log axis.</summary>
     public static ScottPlot.Plot Slice(StudySnapshot s, string parameter)
     {
         var scored = Scored(s).Where(t => t.Params.ContainsKey(parameter)).OrderBy(t => t.Number).ToList();
@@ -71,7 +71,8 @@ public static class StudyPlots
         var colormap = new ScottPlot.Colormaps.Viridis();
         var choices = scored.Select(t => t.Params[parameter].Choice).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         var numbers = scored.Where(t => t.Params[parameter].Choice is null).Select(t => t.Params[parameter].Number).ToList();
-        var logAxis = choices.Count == 0 && numbers.Count > 1 && numbers.Min() > 0 && numbers.Max() / numbers.Min() > 100;
+        var declaredLog = SearchSpace.ForStudy(s.Spec.Space) is var space && space.Contains(parameter) && space[parameter] is NumericDistribution { Log: true };
+        var logAxis = choices.Count == 0 && numbers.Count > 0 && numbers.Min() > 0 && (declaredLog || numbers.Count > 1 && numbers.Max() / numbers.Min() > 100);
         for (var i = 0; i < scored.Count; i++)
         {
             var setting = scored[i].Params[parameter];
@@ -83,10 +84,7 @@ public static class StudyPlots
         if (choices.Count > 0)
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(choices.Select((c, i) => new Tick(i, c)).ToArray());
         else if (logAxis)
-            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                LabelFormatter = v => Math.Pow(10, v).ToString("0.#e0", CultureInfo.InvariantCulture),
-            };
+            plot.Axes.Bottom.TickGenerator = LogTicks.For(Math.Log10(numbers.Min()), Math.Log10(numbers.Max()));
         plot.XLabel(logAxis ? $"{parameter} (log scale)" : parameter);
         plot.YLabel(s.Spec.Metric);
         return Titled(plot, s, $"slice of {parameter} (dark: early trials, bright: late; grey rings: pruned)");

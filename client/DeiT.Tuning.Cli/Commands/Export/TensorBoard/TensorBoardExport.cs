@@ -24,7 +24,7 @@ public static class TensorBoardExport
     public static int Write(StudySnapshot s, string folder)
     {
         Directory.CreateDirectory(folder);
-        var space = s.Spec.Space is null ? SearchSpace.DeitDefault : SearchSpace.Parse(s.Spec.Space);
+        var space = SearchSpace.ForStudy(s.Spec.Space);
         var created = Seconds(s.CreatedAt);
         WriteFile(Path.Combine(folder, FileName),
         [
