@@ -60,10 +60,8 @@ public static class DashboardEndpoints
     {
         if (options.TrialLogPath is not { } logPath)
             return new TrialLogDocument(null, null, "this dashboard does not know where the silos keep trials' files (their CheckpointRoot)");
-        var external = s.Trials.First(t => t.Number == number).External;
-        return TrialLogTail.Read(logPath(s.Spec.Name, number), lines, external
-            ? TrialLogTail.AskTellHasNone
-            : "no log yet (the trial has not started), or the silos' CheckpointRoot is not on this machine");
+        return TrialLogTail.Read(logPath(s.Spec.Name, number), lines, s.Trials.First(t => t.Number == number).External,
+            "no log yet (the trial has not started), or the silos' CheckpointRoot is not on this machine");
     }
 
     /// <summary>The contour over ?x=&amp;y= (default: the two most important parameters); 400 with the reason when it cannot be drawn.</summary>

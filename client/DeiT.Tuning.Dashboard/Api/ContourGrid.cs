@@ -65,75 +65,72 @@ public static class ContourGrid
     /// <summary>
     /// For every free cell u: deg(u)·z_u − Σ neighbours z = 0, known cells fixed. On the free cells this is a graph
     /// Laplacian with Dirichlet conditions, symmetric positive definite whenever a cell is known, so CG converges.
+    /// The CG vectors stay 0 on known cells (their right-hand side is 0), so no sum needs to skip them.
     /// </summary>
     static void SolveLaplace(double[] z, bool[] known, int nx, int ny)
     {
         var n = z.Length;
         var b = new double[n];
+        Span<int> neighbours = stackalloc int[4];
         for (var cell = 0; cell < n; cell++)
         {
             if (known[cell]) continue;
-            foreach (var other in Neighbours(cell, nx, ny))
+            foreach (var other in neighbours[..Neighbours(cell, nx, ny, neighbours)])
                 if (known[other]) b[cell] += z[other];
-            z[cell] = 0;
         }
         var x = new double[n];
         var r = (double[])b.Clone();
         var p = (double[])r.Clone();
         var ap = new double[n];
-        var rr = Dot(r, r, known);
+        var rr = Dot(r, r);
         var tolerance = 1e-24 * Math.Max(rr, 1e-300);
         for (var iteration = 0; iteration < 20 * n && rr > tolerance; iteration++)
         {
             Apply(p, ap, known, nx, ny);
-            var alpha = rr / Dot(p, ap, known);
+            var alpha = rr / Dot(p, ap);
             for (var i = 0; i < n; i++)
             {
-                if (known[i]) continue;
                 x[i] += alpha * p[i];
                 r[i] -= alpha * ap[i];
             }
-            var next = Dot(r, r, known);
+            var next = Dot(r, r);
             var beta = next / rr;
             rr = next;
-            for (var i = 0; i < n; i++)
-                if (!known[i]) p[i] = r[i] + beta * p[i];
+            for (var i = 0; i < n; i++) p[i] = r[i] + beta * p[i];
         }
         for (var i = 0; i < n; i++)
             if (!known[i]) z[i] = x[i];
     }
 
-    /// <summary>The free cells' operator: deg(u)·v_u − Σ free neighbours v.</summary>
+    /// <summary>The free cells' operator: deg(u)·v_u − Σ neighbours v (v is 0 on known cells).</summary>
     static void Apply(double[] v, double[] result, bool[] known, int nx, int ny)
     {
+        Span<int> neighbours = stackalloc int[4];
         for (var cell = 0; cell < v.Length; cell++)
         {
             if (known[cell]) continue;
+            var count = Neighbours(cell, nx, ny, neighbours);
             var sum = 0.0;
-            var degree = 0;
-            foreach (var other in Neighbours(cell, nx, ny))
-            {
-                degree++;
-                if (!known[other]) sum += v[other];
-            }
-            result[cell] = degree * v[cell] - sum;
+            foreach (var other in neighbours[..count]) sum += v[other];
+            result[cell] = count * v[cell] - sum;
         }
     }
 
-    static IEnumerable<int> Neighbours(int cell, int nx, int ny)
+    /// <summary>Writes the cells next to <paramref name="cell"/> into <paramref name="into"/>; returns how many.</summary>
+    static int Neighbours(int cell, int nx, int ny, Span<int> into)
     {
-        int i = cell % nx, j = cell / nx;
-        if (i > 0) yield return cell - 1;
-        if (i < nx - 1) yield return cell + 1;
-        if (j > 0) yield return cell - nx;
-        if (j < ny - 1) yield return cell + nx;
+        int i = cell % nx, j = cell / nx, count = 0;
+        if (i > 0) into[count++] = cell - 1;
+        if (i < nx - 1) into[count++] = cell + 1;
+        if (j > 0) into[count++] = cell - nx;
+        if (j < ny - 1) into[count++] = cell + nx;
+        return count;
     }
 
-    static double Dot(double[] a, double[] b, bool[] known)
+    static double Dot(double[] a, double[] b)
     {
         var sum = 0.0;
-        for (var i = 0; i < a.Length; i++)
-            if (!known[i]) sum += a[i] * b[i];
+        for (var i = 0; i < a.Length; i++) sum += a[i] * b[i];
         return sum;
     }
 }

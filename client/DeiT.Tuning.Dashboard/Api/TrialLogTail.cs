@@ -7,11 +7,13 @@ public sealed record TrialLogDocument(string? Path, IReadOnlyList<string>? Lines
 public static class TrialLogTail
 {
     public const int MaxLines = 5000;
-    public const string AskTellHasNone = "an ask-and-tell trial runs outside the cluster and has no log";
+    private const string AskTellHasNone = "an ask-and-tell trial runs outside the cluster and has no log";
 
-    public static TrialLogDocument Read(string path, int lines, string missing)
+    /// <summary>The last <paramref name="lines"/> of the log at <paramref name="path"/>; <paramref name="missing"/>
+    /// says why there is none (an ask-and-tell trial never has one).</summary>
+    public static TrialLogDocument Read(string path, int lines, bool askAndTell, string missing)
     {
-        if (!File.Exists(path)) return new TrialLogDocument(path, null, missing);
+        if (!File.Exists(path)) return new TrialLogDocument(path, null, askAndTell ? AskTellHasNone : missing);
         var tail = new Queue<string>();
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         using var reader = new StreamReader(stream);

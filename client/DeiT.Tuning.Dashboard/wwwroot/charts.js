@@ -138,10 +138,9 @@ function drawTimeline(doc) {
 // as grey rings; a wide positive range reads on a log axis, choices in sorted order.
 function drawSlice(doc) {
   const scored = doc.trials.filter(finished).sort((a, b) => a.number - b.number);
-  const names = [...new Set(scored.flatMap(t => Object.keys(t.params)))].sort();
-  const ranked = doc.importance.map(i => i.param).filter(n => names.includes(n));
+  const names = rankedParams(doc, scored);
   const select = document.getElementById('slice-param');
-  fillSelect(select, [...ranked, ...names.filter(n => !ranked.includes(n))], ranked[0] ?? names[0]);
+  fillSelect(select, names, names[0]);
   const name = select.value;
   const trials = scored.filter(t => t.params[name] !== undefined);
   const values = trials.map(t => t.params[name]);
@@ -173,11 +172,11 @@ function drawSlice(doc) {
 const VIRIDIS = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
 let contourKey = null;
 
-function contourChoices(doc) {
-  const completed = doc.trials.filter(t => t.state === 'completed' && t.value !== null);
-  const names = [...new Set(completed.flatMap(t => Object.keys(t.params)))].sort();
+// The parameters of these trials, the most important first (fANOVA's order), then the rest by name.
+function rankedParams(doc, trials) {
+  const names = [...new Set(trials.flatMap(t => Object.keys(t.params)))].sort();
   const ranked = doc.importance.map(i => i.param).filter(n => names.includes(n));
-  return { completed, names: [...ranked, ...names.filter(n => !ranked.includes(n))] };
+  return [...ranked, ...names.filter(n => !ranked.includes(n))];
 }
 
 // A select follows the importance ranking (preferred) until the user picks a value on it (study.js marks it picked).
@@ -189,7 +188,8 @@ function fillSelect(select, names, preferred) {
 }
 
 async function drawContour(doc) {
-  const { completed, names } = contourChoices(doc);
+  const completed = doc.trials.filter(t => t.state === 'completed' && t.value !== null);
+  const names = rankedParams(doc, completed);
   const xs = document.getElementById('contour-x'), ys = document.getElementById('contour-y');
   fillSelect(xs, names, names[0]);
   fillSelect(ys, names, names.find(n => n !== xs.value));

@@ -13,6 +13,7 @@ public static class StoppingRules
 {
     public static string? Reason(StudySpec spec, IReadOnlyList<TrialRecord> trials)
     {
+        if (spec.TargetValue is null && spec.Patience is null) return null; // checked on every tick: most studies set neither
         var maximize = spec.Direction == OptimizationDirection.Maximize;
         var finished = trials
             .Where(t => t.RetrainOf is null && t.FinishedAt is not null && t.Value is { } v && double.IsFinite(v) && t.Status is TrialStatus.Completed or TrialStatus.Pruned)

@@ -24,11 +24,12 @@ public static class ExportCommand
         command.Options.Add(output);
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (result.GetValue(format) == "tensorboard" && result.GetValue(output) is not { } logdir)
+            var tensorboard = result.GetValue(format) == "tensorboard";
+            if (tensorboard && result.GetValue(output) is null)
                 throw new CliException("--format tensorboard: give --out FOLDER for the event files");
             await using var connection = await StudyAccess.OpenForReading(result, cancellationToken);
             var snapshot = await StudyAccess.RequireSnapshot(connection, result.GetValue(study)!);
-            if (result.GetValue(format) == "tensorboard")
+            if (tensorboard)
                 return WriteTensorBoard(snapshot, result.GetValue(output)!.FullName, result.GetValue(GlobalOptions.Json));
             var text = result.GetValue(format) == "json"
                 ? System.Text.Json.JsonSerializer.Serialize(new { study = snapshot.Spec.Name, metric = snapshot.Spec.Metric, trials = snapshot.Trials.Select(StudyViews.TrialJson) }, JsonOutput.Options)

@@ -13,9 +13,8 @@ namespace DeiT.Tuning.Cli.Commands.Trials;
 public static class TrialDetail
 {
     public static TrialLogDocument ReadLog(string checkpointRoot, StudySnapshot s, TrialRecord trial, int lines) =>
-        TrialLogTail.Read(TrialFiles.LogPath(checkpointRoot, s.Spec.Name, trial.Number), lines, trial.External
-            ? TrialLogTail.AskTellHasNone
-            : "none yet (the trial has not started), or its folder is on the silos' CheckpointRoot elsewhere: give --checkpoint-root");
+        TrialLogTail.Read(TrialFiles.LogPath(checkpointRoot, s.Spec.Name, trial.Number), lines, trial.External,
+            "none yet (the trial has not started), or its folder is on the silos' CheckpointRoot elsewhere: give --checkpoint-root");
 
     public static object Json(TrialRecord trial, TrialLogDocument log) => new
     {
