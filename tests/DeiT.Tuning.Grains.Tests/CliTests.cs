@@ -153,6 +153,11 @@ public sealed class CliTests : IDisposable
             Assert.Equal(3, doc.RootElement.GetProperty("status").GetProperty("trials").GetProperty("completed").GetInt32());
         }
         Assert.Contains("ends early after 2 trials in a row without a new best", _cli.Run("search", "status", "--study", "p1").Stdout);
+        var resumed = _cli.Run(_commands, "search", "resume", "--study", "p1", "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("study p1 has finished (no better top1 in 2 finished trials since trial 0 (0.9)), so there is nothing to resume: `deit-tune search extend --study p1`", resumed.Stderr);
+        using (var doc = JsonDocument.Parse(resumed.Stdout))
+            Assert.Equal(3, doc.RootElement.GetProperty("status").GetProperty("trials").GetProperty("completed").GetInt32());
         AssertFails(_cli.Run(_commands, "search", "extend", "--study", "p1", "--patience", "2"), 2, "the patience can only be raised: the study has 2 trials");
         AssertFails(_cli.Run(_commands, "search", "extend", "--study", "p1", "--stop-at", "0.5"), 2, "the study has no target to move");
         var extended = _cli.Run(_commands, "search", "extend", "--study", "p1", "--patience", "4", "--json");

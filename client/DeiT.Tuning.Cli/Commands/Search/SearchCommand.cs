@@ -57,8 +57,17 @@ public static class SearchCommand
         {
             await using var connection = await OpenForRunning(result, cancellationToken);
             var name = result.GetValue(study)!;
-            await StudyAccess.RequireSnapshot(connection, name);
-            return await RunAndFollow(result, connection, connection.Client.GetGrain<IStudyGrain>(name), cancellationToken);
+            var snapshot = await StudyAccess.RequireSnapshot(connection, name);
+            var grain = connection.Client.GetGrain<IStudyGrain>(name);
+            if (snapshot is { State: StudyState.Finished, StopReason: { } reason })
+            {
+                // Running it again would only meet the same budget or stopping rule at once (a finished study that
+                // `best train` gave new trials has no stop reason, and runs).
+                Console.Error.WriteLine($"study {name} has finished ({reason}), so there is nothing to resume: " +
+                    $"`deit-tune search extend --study {name}` with --trials, --time-budget, --patience or --stop-at runs it on");
+                return await WriteOutcome(result, grain, snapshot);
+            }
+            return await RunAndFollow(result, connection, grain, cancellationToken);
         });
         return command;
     }
@@ -206,6 +215,12 @@ public static class SearchCommand
             Console.Error.WriteLine($"interrupted: the study stops with this process; continue it with `deit-tune search resume --study {started.Spec.Name}`");
             throw;
         }
+        return await WriteOutcome(result, study, done);
+    }
+
+    private static async Task<int> WriteOutcome(ParseResult result, IStudyGrain study, StudySnapshot done)
+    {
+        var json = result.GetValue(GlobalOptions.Json);
         var board = await study.GetLeaderboard(10);
         if (json)
         {
