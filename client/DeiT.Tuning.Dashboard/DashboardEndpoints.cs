@@ -1,4 +1,5 @@
 using System.Globalization;
+using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Dashboard.Api;
 using DeiT.Tuning.Dashboard.Guards;
 using Microsoft.AspNetCore.Builder;
@@ -16,7 +17,9 @@ public static class DashboardEndpoints
 {
     public static RouteGroupBuilder MapStudyDashboard(this IEndpointRouteBuilder endpoints, DashboardOptions options)
     {
-        var reader = new StudyReader(endpoints.ServiceProvider.GetRequiredService<IGrainFactory>());
+        var grains = endpoints.ServiceProvider.GetRequiredService<IGrainFactory>();
+        var reader = new StudyReader(grains);
+        var files = new TrialFileReader(grains, options.CheckpointRoot);
         var group = endpoints.MapGroup("");
         group.AddEndpointFilter(new SecurityHeaders());
         group.AddEndpointFilter(new TokenGuard(options.Token));
@@ -36,8 +39,7 @@ public static class DashboardEndpoints
             Read(reader, name, s => s.Trials.FirstOrDefault(t => t.Number == number) is { } t ? StudyDocuments.Trial(t) : null));
         api.MapGet("/studies/{name}/trials/{number:int}/epochs", (string name, int number) =>
             Read(reader, name, s => s.Trials.FirstOrDefault(t => t.Number == number)?.Epochs.Select(StudyDocuments.Epoch).ToList()));
-        api.MapGet("/studies/{name}/trials/{number:int}/log", (string name, int number, int? lines) =>
-            Read(reader, name, s => s.Trials.Any(t => t.Number == number) ? TrialLog(options, s, number, lines ?? 200) : null));
+        api.MapGet("/studies/{name}/trials/{number:int}/log", (string name, int number, int? lines) => TrialLog(reader, files, name, number, lines ?? 200));
         api.MapGet("/studies/{name}/contour", (string name, string? x, string? y) => Contour(reader, name, x, y));
         api.MapGet("/studies/{name}/leases", (string name) => Read(reader, name, s => s.Leases.Select(StudyDocuments.Lease).ToList()));
 
@@ -56,12 +58,12 @@ public static class DashboardEndpoints
         return project(snapshot) is { } document ? Json(document) : Results.NotFound(new { error = "no such trial" });
     }
 
-    private static TrialLogDocument TrialLog(DashboardOptions options, Abstractions.Studies.StudySnapshot s, int number, int lines)
+    private static async Task<IResult> TrialLog(StudyReader reader, TrialFileReader files, string name, int number, int lines)
     {
-        if (options.TrialLogPath is not { } logPath)
-            return new TrialLogDocument(null, null, "this dashboard does not know where the silos keep trials' files (their CheckpointRoot)");
-        return TrialLogTail.Read(logPath(s.Spec.Name, number), lines, s.Trials.First(t => t.Number == number).External,
-            "no log yet (the trial has not started), or the silos' CheckpointRoot is not on this machine");
+        var snapshot = await reader.Snapshot(name);
+        if (snapshot is null) return NoStudy(name);
+        if (snapshot.Trials.FirstOrDefault(t => t.Number == number) is not { } trial) return Results.NotFound(new { error = "no such trial" });
+        return Json(await TrialLogTail.Read(files, name, trial, lines, "no log yet (the trial has not started, or waits to be resumed)"));
     }
 
     /// <summary>The contour over ?x=&amp;y= (default: the two most important parameters); 400 with the reason when it cannot be drawn.</summary>

@@ -11,9 +11,9 @@ public sealed record DashboardOptions
     public string? Token { get; init; }
     /// <summary>How often a live page's server side looks for changes in its study.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
-    /// <summary>Where the log of trial N of a study is on this machine (under the silos' CheckpointRoot); null: this
-    /// host cannot read trials' files, and the page says so.</summary>
-    public Func<string, int, string>? TrialLogPath { get; init; }
+    /// <summary>The silos' CheckpointRoot where this machine has it (an embedded silo's, a silo's own, a shared mount);
+    /// a trial's log that is not there is read from the silo that ran the trial.</summary>
+    public string? CheckpointRoot { get; init; }
 
     public bool IsLoopbackOnly => IPAddress.IsLoopback(Bind);
 

@@ -78,6 +78,17 @@ public sealed class ClusterLifecycleTests(ITestOutputHelper output)
         (exit, json, stderr) = await cli.Run("search", "status", "--study", "life", "--json");
         Assert.True(exit == 0, stderr);
         Assert.Equal("finished", JsonDocument.Parse(json).RootElement.GetProperty("state").GetString());
+
+        // 4. A CLI on a host without the silos' CheckpointRoot reads a trial's log from the silo that ran it.
+        var last = done.Trials[^1];
+        (exit, json, stderr) = await cli.Run("trials", "--study", "life", "--trial", $"{last.Number}", "--checkpoint-root", Path.Combine(cluster.Folder, "elsewhere"), "--json");
+        Assert.True(exit == 0, stderr);
+        var log = JsonDocument.Parse(json).RootElement.GetProperty("log");
+        Assert.EndsWith($" on silo {ITrialFilesGrain.KeyOf(last.Silo!)}", log.GetProperty("path").GetString());
+        var lines = log.GetProperty("lines").EnumerateArray().Select(l => l.GetString()).ToList();
+        var onHost = File.ReadAllLines(Path.Combine(cluster.CheckpointRoot, TrialFolder.Relative("life", last.Number), TrialFolder.Log));
+        Assert.NotEmpty(lines);
+        Assert.Equal(onHost[^lines.Count..], lines);
     }
 
     private static async Task Until(Func<Task<bool>> condition, string what)

@@ -51,7 +51,7 @@ public sealed class DashboardCluster : IAsyncLifetime
         _dashboard = DashboardServer.Build(Client, new DashboardOptions
         {
             Port = 0,
-            TrialLogPath = (study, number) => TrialFiles.LogPath(Path.Combine(Root, "checkpoints"), study, number),
+            CheckpointRoot = Path.Combine(Root, "checkpoints"),
         });
         await _dashboard.StartAsync();
         Address = DashboardServer.Address(_dashboard);

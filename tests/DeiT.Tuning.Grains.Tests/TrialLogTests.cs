@@ -1,3 +1,4 @@
+using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Grains.Trials;
 using DeiT.Tuning.Grains.Trials.Runners;
 
@@ -22,7 +23,7 @@ public sealed class TrialLogTests : IDisposable
             second.Write("never");
         }
         Assert.Equal(["== attempt 1", "hello", "wörld", "== attempt 2", "0123456789", "too much", "== the rest of this attempt's output is left out (over 20 bytes)"],
-            File.ReadAllLines(Path.Combine(_folder, TrialFiles.Log)));
+            File.ReadAllLines(Path.Combine(_folder, TrialFolder.Log)));
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class TrialLogTests : IDisposable
         log.Write("kept");
         log.Dispose();
         log.Write("late"); // a process reader's line after the attempt ended: no exception on its thread
-        Assert.Equal(["== attempt 1", "kept"], File.ReadAllLines(Path.Combine(_folder, TrialFiles.Log)));
+        Assert.Equal(["== attempt 1", "kept"], File.ReadAllLines(Path.Combine(_folder, TrialFolder.Log)));
     }
 
     [Fact]

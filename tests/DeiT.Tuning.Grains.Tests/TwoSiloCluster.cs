@@ -17,6 +17,8 @@ public class TwoSiloCluster : IAsyncLifetime
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public IClusterClient Client => Cluster.Client;
     public string CheckpointRoot => Path.Combine(Root, "checkpoints");
+    /// <summary>The CheckpointRoot of the silo named so (by default the one they share).</summary>
+    public virtual string CheckpointRootOf(string siloName) => CheckpointRoot;
     protected virtual bool AllowExternalCommands => true;
     protected virtual IReadOnlyDictionary<string, WorkerFault> WorkerFaults => new Dictionary<string, WorkerFault>();
 
@@ -31,7 +33,7 @@ public class TwoSiloCluster : IAsyncLifetime
             {
                 Devices = DeviceList.Parse("cpu:2x1"),
                 DataRoot = "/", // datasets are named by absolute paths; a silo refuses paths outside its DataRoot
-                CheckpointRoot = CheckpointRoot,
+                CheckpointRoot = CheckpointRootOf(options.SiloName),
                 AllowExternalCommands = AllowExternalCommands,
                 HeartbeatInterval = TimeSpan.FromSeconds(1),
                 WorkerFaults = WorkerFaults,
@@ -66,6 +68,12 @@ public class TwoSiloCluster : IAsyncLifetime
         }
         throw new TimeoutException($"the silos did not announce {count} devices");
     }
+}
+
+/// <summary>Silos on two hosts without a shared mount: each keeps its trials' files under its own CheckpointRoot.</summary>
+public sealed class SeparateRootsCluster : TwoSiloCluster
+{
+    public override string CheckpointRootOf(string siloName) => Path.Combine(Root, "checkpoints-" + siloName);
 }
 
 public sealed class NoExternalCommandsCluster : TwoSiloCluster

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Cli.Infrastructure;
 
 namespace DeiT.Tuning.Cli.Cluster;
@@ -24,11 +25,16 @@ public static class StudyAccess
                                       StudyNameHint.For(study, await connection.Client.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).List()), 4);
     }
 
-    /// <summary>--checkpoint-root for commands that read trials' files on the client's side.</summary>
+    /// <summary>--checkpoint-root for commands that read trials' files: there first, else from the silo that ran the trial.</summary>
     public static Option<string?> CheckpointRootOption(string holds) => new("--checkpoint-root")
     {
-        Description = $"The silos' CheckpointRoot, {holds} (default: DEIT_TUNE_CheckpointRoot, else ./.deit-tune/checkpoints of the folder's embedded silo)",
+        Description = $"The silos' CheckpointRoot on this machine, {holds} (default: DEIT_TUNE_CheckpointRoot, else ./.deit-tune/checkpoints " +
+                      "of the folder's embedded silo); a trial's file that is not there is read from the silo that ran the trial",
     };
+
+    /// <summary>Reads trials' files from the checkpoint root given (or the default), else from the silos that ran them.</summary>
+    public static TrialFileReader TrialFiles(TuningConnection connection, string? checkpointRoot) =>
+        new(connection.Client, CheckpointRoot(checkpointRoot));
 
     /// <summary>The checkpoint root given, else the silos' setting from the environment, else the embedded silo's.</summary>
     public static string CheckpointRoot(string? given) =>

@@ -20,6 +20,7 @@ public static class TuningSiloBuilderExtensions
         silo.Services.AddSingleton<TrialRunners>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloDeviceAnnouncer>();
         silo.AddPlacementDirector<LeasedDevicePlacement, LeasedDevicePlacementDirector>();
+        silo.AddPlacementDirector<SiloEndpointPlacement, SiloEndpointPlacementDirector>();
         return silo;
     }
 

@@ -41,7 +41,7 @@ public static class SharedTrials
         var source = CheckpointPaths.For(checkpointRoot, study, trial.Number);
         var folder = CheckpointPaths.Inside(checkpointRoot, PlannedTrialSpec.SharedFolder(key));
         Directory.CreateDirectory(folder);
-        var weights = Path.Combine(source, TrialFiles.BestWeights);
+        var weights = Path.Combine(source, TrialFolder.BestWeights);
         foreach (var file in new[] { weights, ModelCard.PathFor(weights), Path.Combine(source, TestPredictions.FileName) })
             if (File.Exists(file)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
         var entry = new Entry(study, trial.Number, trial.Value, trial.TestTop1, trial.Epochs, trial.DeviceSeconds);

@@ -703,7 +703,7 @@ public sealed class StudyGrain(
             var folder = SharedTrials.IsReused(teacher)
                 ? PlannedTrialSpec.SharedFolder(key)
                 : Path.GetRelativePath(Path.GetFullPath(siloOptions.Value.CheckpointRoot), Trials.CheckpointPaths.For(siloOptions.Value.CheckpointRoot, Spec.Name, teacher.Number));
-            runner = runner with { Teacher = null, TeacherCheckpoint = Path.Combine(folder, Trials.TrialFiles.BestWeights), TeacherModel = planned.TeacherModel };
+            runner = runner with { Teacher = null, TeacherCheckpoint = Path.Combine(folder, TrialFolder.BestWeights), TeacherModel = planned.TeacherModel };
         }
         return runner;
     }

@@ -1,3 +1,5 @@
+using DeiT.Tuning.Abstractions.Trials;
+
 namespace DeiT.Tuning.Grains.Trials;
 
 /// <summary>Checkpoint folders: ROOT/STUDY/trial-NNNN, refused when a name would leave the root.</summary>
@@ -7,7 +9,7 @@ public static class CheckpointPaths
     {
         if (study.IndexOfAny(['/', '\\']) >= 0 || study is "." or "..")
             throw new ArgumentException($"study name '{study}' would put checkpoints outside CheckpointRoot '{Path.GetFullPath(root)}': use letters, digits, '-', '_' and '.'");
-        return Inside(root, Path.Combine(study, $"trial-{number:D4}"));
+        return Inside(root, TrialFolder.Relative(study, number));
     }
 
     /// <summary>A path relative to the root, refused when it would leave it.</summary>

@@ -70,7 +70,7 @@ public sealed record SiloSettings
     public DashboardOptions StudyDashboard => new()
     {
         Bind = DashboardBind, Port = DashboardPort, Token = DashboardToken,
-        TrialLogPath = (study, number) => Grains.Trials.TrialFiles.LogPath(CheckpointRoot, study, number),
+        CheckpointRoot = CheckpointRoot,
     };
 
     public static SiloSettings From(IConfiguration configuration)

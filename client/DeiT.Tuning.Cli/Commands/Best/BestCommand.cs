@@ -5,7 +5,6 @@ using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Cli.Commands.Search;
 using DeiT.Tuning.Cli.Cluster;
 using DeiT.Tuning.Cli.Infrastructure;
-using DeiT.Tuning.Grains.Trials;
 using DeiT.Tuning.Training.Models;
 
 namespace DeiT.Tuning.Cli.Commands.Best;
@@ -65,34 +64,51 @@ public static class BestCommand
             var chosen = result.GetValue(trial) is { } number
                 ? snapshot.Trials.FirstOrDefault(t => t.Number == number) ?? throw new CliException($"--trial {number}: study {name} has no such trial")
                 : StudyViews.Best(snapshot) ?? throw new CliException($"study {name} has no scored trial yet; wait for one to finish an epoch (`deit-tune search status --study {name}`)");
-            var root = StudyAccess.CheckpointRoot(result.GetValue(checkpointRoot));
-            var source = Path.Combine(CheckpointPaths.For(root, name, chosen.Number), TrialFiles.BestWeights);
-            if (!File.Exists(source))
-                throw new CliException($"trial {chosen.Number} of {name} kept no best weights at '{source}': " +
-                    (chosen.External || snapshot.Spec.Runner.Kind != Abstractions.Studies.RunnerKind.Deit
-                        ? "only trials of the DeiT runner keep them"
-                        : "give the silos' CheckpointRoot with --checkpoint-root if it is not this folder's"));
-            var card = ModelCard.ReadBeside(source)
-                ?? throw new CliException($"'{ModelCard.PathFor(source)}' is missing: the weights at '{source}' cannot be described");
-            var metrics = new Dictionary<string, double>(card.Metrics);
-            if (chosen.TestTop1 is { } test) metrics["test_top1"] = test;
-            card = card with { Source = $"study {name}, trial {chosen.Number}, {card.Source}", Metrics = metrics };
-
             var destination = result.GetValue(output)!;
             var folder = Path.GetDirectoryName(Path.GetFullPath(destination))!;
             Directory.CreateDirectory(folder);
-            File.Copy(source, destination, overwrite: true);
-            card.SaveBeside(destination);
-            if (result.GetValue(GlobalOptions.Json))
+            // Both files land under temporary names first: a trial without them overwrites nothing of the user's.
+            var weights = Path.Combine(folder, $".{Path.GetFileNameWithoutExtension(destination)}.download{Path.GetExtension(destination)}");
+            var card = ModelCard.PathFor(weights);
+            try
             {
-                JsonOutput.Write(new { study = name, trial = chosen.Number, value = chosen.Value, metric = snapshot.Spec.Metric, @out = destination, card = ModelCard.PathFor(destination), model = card.Model, source = card.Source, metrics });
-                return 0;
+                var files = StudyAccess.TrialFiles(connection, result.GetValue(checkpointRoot));
+                var (source, unreachable) = await files.CopyTo(name, chosen, TrialFolder.BestWeights, weights, cancellationToken);
+                if (source is null)
+                    throw new CliException($"trial {chosen.Number} of {name} has no best weights: " + (unreachable ??
+                        (chosen.External || snapshot.Spec.Runner.Kind != Abstractions.Studies.RunnerKind.Deit
+                            ? "only trials of the DeiT runner keep them"
+                            : "it has not finished an epoch, or its folder is gone from the silos' CheckpointRoot")));
+                if ((await files.CopyTo(name, chosen, Path.GetFileName(ModelCard.PathFor(TrialFolder.BestWeights)), card, cancellationToken)).Source is null)
+                    throw new CliException($"the model card beside {source} is missing: the weights cannot be described");
+                var described = ModelCard.ReadBeside(weights) ?? throw new CliException($"the model card beside {source} cannot be read");
+                var metrics = new Dictionary<string, double>(described.Metrics);
+                if (chosen.TestTop1 is { } test) metrics["test_top1"] = test;
+                described = described with { Source = $"study {name}, trial {chosen.Number}, {described.Source}", Metrics = metrics };
+                File.Move(weights, destination, overwrite: true);
+                described.SaveBeside(destination);
+                return Report(result, snapshot, chosen, destination, described, metrics);
             }
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"trial {chosen.Number} of {name} ({snapshot.Spec.Metric} {StudyViews.Format(chosen.Value)}, {card.Model}) → {destination} (+ {ModelCard.PathFor(destination)})"));
-            Console.Out.WriteLine($"  evaluate it: deit-tune eval --weights {destination} --dataset {card.Data.Kind} --data-root {card.Data.Root}");
-            return 0;
+            finally
+            {
+                File.Delete(weights);
+                File.Delete(card);
+            }
         });
         return command;
+    }
+
+    private static int Report(ParseResult result, StudySnapshot snapshot, TrialRecord chosen, string destination, ModelCard card, Dictionary<string, double> metrics)
+    {
+        var name = snapshot.Spec.Name;
+        if (result.GetValue(GlobalOptions.Json))
+        {
+            JsonOutput.Write(new { study = name, trial = chosen.Number, value = chosen.Value, metric = snapshot.Spec.Metric, @out = destination, card = ModelCard.PathFor(destination), model = card.Model, source = card.Source, metrics });
+            return 0;
+        }
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"trial {chosen.Number} of {name} ({snapshot.Spec.Metric} {StudyViews.Format(chosen.Value)}, {card.Model}) → {destination} (+ {ModelCard.PathFor(destination)})"));
+        Console.Out.WriteLine($"  evaluate it: deit-tune eval --weights {destination} --dataset {card.Data.Kind} --data-root {card.Data.Root}");
+        return 0;
     }
 }

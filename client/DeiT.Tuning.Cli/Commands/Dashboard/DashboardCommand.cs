@@ -24,10 +24,9 @@ public static class DashboardCommand
         foreach (var option in new Option[] { port, bind, token, checkpointRoot }) command.Options.Add(option);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var root = StudyAccess.CheckpointRoot(result.GetValue(checkpointRoot));
             var options = Options(result.GetValue(port), result.GetValue(bind)!, result.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable)) with
             {
-                TrialLogPath = (study, number) => Grains.Trials.TrialFiles.LogPath(root, study, number),
+                CheckpointRoot = StudyAccess.CheckpointRoot(result.GetValue(checkpointRoot)),
             };
             await using var connection = await StudyAccess.OpenForReading(result, cancellationToken);
             await using var app = DashboardServer.Build(connection.Client, options);

@@ -131,7 +131,7 @@ public static class PaperCommand
             if (code != 0 || result.GetValue(SearchCommand.Detach) || result.GetValue(report) is not { } folder) return code;
             var snapshot = await study.GetSnapshot() ?? throw new CliException($"study {spec.Name} disappeared");
             // With --json the study's document is stdout's one document: the report's summary goes to stderr.
-            WriteReport(plan, PaperStudyRecordsReader.Read(snapshot, plan, StudyAccess.CheckpointRoot(null)), folder, json: false,
+            WriteReport(plan, await PaperStudyRecordsReader.Read(snapshot, plan, StudyAccess.TrialFiles(connection, null), StudyAccess.CheckpointRoot(null)), folder, json: false,
                 result.GetValue(GlobalOptions.Json) ? Console.Error : Console.Out);
             return 0;
         });
@@ -191,8 +191,9 @@ public static class PaperCommand
                 {
                     throw new CliException(e.Message);
                 }
-                var root = StudyAccess.CheckpointRoot(result.GetValue(checkpointRoot));
-                WriteReport(studyPlan, PaperStudyRecordsReader.Read(snapshot, studyPlan, root), folder, json, Console.Out);
+                var root = result.GetValue(checkpointRoot);
+                var read = await PaperStudyRecordsReader.Read(snapshot, studyPlan, StudyAccess.TrialFiles(connection, root), StudyAccess.CheckpointRoot(root));
+                WriteReport(studyPlan, read, folder, json, Console.Out);
                 return 0;
             }
             var plan = options.Read(result);

@@ -15,25 +15,38 @@ namespace DeiT.Tuning.Cli.Commands.Paper;
 /// </summary>
 public static class PaperStudyRecordsReader
 {
-    public static PaperStudyRecords Read(StudySnapshot study, PaperPlan plan, string checkpointRoot)
+    public static async Task<PaperStudyRecords> Read(StudySnapshot study, PaperPlan plan, TrialFileReader files, string checkpointRoot)
     {
-        var predictions = new Dictionary<string, TestPredictions?>();
-        TestPredictions? PredictionsOf(string key, TrialRecord trial)
-        {
-            if (predictions.TryGetValue(key, out var known)) return known;
-            var own = Path.Combine(CheckpointPaths.For(checkpointRoot, study.Spec.Name, trial.Number), TestPredictions.FileName);
-            var shared = Path.Combine(CheckpointPaths.Inside(checkpointRoot, PlannedTrialSpec.SharedFolder(key)), TestPredictions.FileName);
-            return predictions[key] = TestPredictions.Load(SharedTrials.IsReused(trial) || !File.Exists(own) ? shared : own);
-        }
-
         var byKey = new Dictionary<string, TrialRecord>();
         foreach (var trial in study.Trials.Where(t => t.PlanKey is not null)) byKey[trial.PlanKey!] = trial;
         var searched = study.Trials.Where(t => t.PlanKey is null && t.RetrainOf is null).OrderBy(t => t.Number).ToList();
         for (var i = 0; i < searched.Count; i++) byKey[plan.Search.TrialKey(i + 1)] = searched[i];
 
-        var trials = byKey.Select(pair => Record(pair.Key, pair.Value, pair.Value.Status == TrialStatus.Completed ? PredictionsOf(pair.Key, pair.Value) : null)).ToList();
+        var predictions = new Dictionary<string, TestPredictions?>();
+        foreach (var (key, trial) in byKey.Where(p => p.Value.Status == TrialStatus.Completed))
+            predictions[key] = await Predictions(study, key, trial, files, checkpointRoot);
+        TestPredictions? PredictionsOf(string key, TrialRecord _) => predictions.GetValueOrDefault(key);
+
+        var trials = byKey.Select(pair => Record(pair.Key, pair.Value, PredictionsOf(pair.Key, pair.Value))).ToList();
         var evaluations = plan.Evaluations.Select(e => Evaluate(e, byKey, PredictionsOf)).ToList();
         return new PaperStudyRecords(trials, evaluations);
+    }
+
+    /// <summary>A completed trial's test predictions: in its own folder (on this machine, else on the silo that ran it),
+    /// or, for a teacher an earlier study trained, in the shared folder under the checkpoint root.</summary>
+    private static async Task<TestPredictions?> Predictions(StudySnapshot study, string key, TrialRecord trial, TrialFileReader files, string checkpointRoot)
+    {
+        var shared = Path.Combine(CheckpointPaths.Inside(checkpointRoot, PlannedTrialSpec.SharedFolder(key)), TestPredictions.FileName);
+        if (SharedTrials.IsReused(trial)) return TestPredictions.Load(shared);
+        var copy = Path.GetTempFileName();
+        try
+        {
+            return (await files.CopyTo(study.Spec.Name, trial, TestPredictions.FileName, copy)).Source is null ? TestPredictions.Load(shared) : TestPredictions.Load(copy);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
     }
 
     private static PaperTrialRecord Record(string key, TrialRecord trial, TestPredictions? predictions)

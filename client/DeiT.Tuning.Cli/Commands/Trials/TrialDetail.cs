@@ -3,18 +3,16 @@ using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Cli.Cluster;
 using DeiT.Tuning.Dashboard.Api;
-using DeiT.Tuning.Grains.Trials;
 using Spectre.Console;
 
 namespace DeiT.Tuning.Cli.Commands.Trials;
 
 /// <summary>`deit-tune trials --study S --trial N`: one trial's record, its epochs and the end of its log
-/// (<see cref="TrialFiles.Log"/> in its checkpoint folder, read from the checkpoint root on this machine).</summary>
+/// (<see cref="TrialFolder.Log"/> in its folder: on this machine's checkpoint root, else on the silo that ran it).</summary>
 public static class TrialDetail
 {
-    public static TrialLogDocument ReadLog(string checkpointRoot, StudySnapshot s, TrialRecord trial, int lines) =>
-        TrialLogTail.Read(TrialFiles.LogPath(checkpointRoot, s.Spec.Name, trial.Number), lines, trial.External,
-            "none yet (the trial has not started), or its folder is on the silos' CheckpointRoot elsewhere: give --checkpoint-root");
+    public static Task<TrialLogDocument> ReadLog(TrialFileReader files, StudySnapshot s, TrialRecord trial, int lines) =>
+        TrialLogTail.Read(files, s.Spec.Name, trial, lines, "none yet (the trial has not started, or waits to be resumed)");
 
     public static object Json(TrialRecord trial, TrialLogDocument log) => new
     {

@@ -25,7 +25,7 @@ public static class TrialsCommand
             {
                 var record = snapshot.Trials.FirstOrDefault(t => t.Number == number)
                     ?? throw new CliException($"--trial {number}: study {snapshot.Spec.Name} has trials 0 to {snapshot.Trials.Count - 1}", snapshot.Trials.Count == 0 ? 4 : 2);
-                var log = TrialDetail.ReadLog(StudyAccess.CheckpointRoot(result.GetValue(checkpointRoot)), snapshot, record, result.GetValue(logLines));
+                var log = await TrialDetail.ReadLog(StudyAccess.TrialFiles(connection, result.GetValue(checkpointRoot)), snapshot, record, result.GetValue(logLines));
                 if (result.GetValue(GlobalOptions.Json)) JsonOutput.Write(TrialDetail.Json(record, log));
                 else TrialDetail.Write(snapshot, record, log);
                 return 0;

@@ -31,7 +31,7 @@ public sealed class DeitTrialRunner : ITrialRunner
         Device = context.TorchDevice,
         Threads = context.Threads > 0 ? context.Threads : null,
         CheckpointDirectory = context.CheckpointDirectory,
-        BestWeightsPath = Path.Combine(context.CheckpointDirectory, TrialFiles.BestWeights),
+        BestWeightsPath = Path.Combine(context.CheckpointDirectory, TrialFolder.BestWeights),
         BestMetric = context.Assignment.Metric switch { "top5" => SelectionMetric.Top5, "loss" => SelectionMetric.Loss, _ => SelectionMetric.Top1 },
         Precision = PrecisionParameter.Resolve(context.Assignment.Runner.Precision, context.Assignment.Params),
     };

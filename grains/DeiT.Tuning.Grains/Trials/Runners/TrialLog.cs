@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
+using DeiT.Tuning.Abstractions.Trials;
 
 namespace DeiT.Tuning.Grains.Trials.Runners;
 
 /// <summary>
-/// The trial's log (<see cref="TrialFiles.Log"/> in its checkpoint folder): each attempt appends a header line, then
+/// The trial's log (<see cref="TrialFolder.Log"/> in its checkpoint folder): each attempt appends a header line, then
 /// every line its process prints besides the reports, flushed line by line so that a crash of the silo loses nothing
 /// written before it. An attempt writes at most <see cref="LimitBytes"/> (16 MiB) besides its header; a log that cannot be
 /// opened is skipped (the trial's reason still carries the last lines).
@@ -27,7 +28,7 @@ public sealed class TrialLog : IDisposable
         try
         {
             Directory.CreateDirectory(folder);
-            var stream = new FileStream(Path.Combine(folder, TrialFiles.Log), FileMode.Append, FileAccess.Write, FileShare.Read);
+            var stream = new FileStream(Path.Combine(folder, TrialFolder.Log), FileMode.Append, FileAccess.Write, FileShare.Read);
             var writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true };
             writer.WriteLine($"== {header}");
             return new TrialLog(writer, limitBytes);

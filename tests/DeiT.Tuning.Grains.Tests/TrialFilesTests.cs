@@ -1,0 +1,63 @@
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
+
+namespace DeiT.Tuning.Grains.Tests;
+
+/// <summary>Two silos without a shared mount: a client whose checkpoint root holds none of the trials' files reads each
+/// from the silo that ran it.</summary>
+public sealed class TrialFilesTests(SeparateRootsCluster fixture) : IClassFixture<SeparateRootsCluster>
+{
+    private string RootOf(TrialRecord trial) => fixture.CheckpointRootOf(fixture.Cluster.Silos.Single(s => s.SiloAddress.ToParsableString() == trial.Silo).Name);
+
+    [Fact]
+    public async Task A_client_reads_each_trials_log_from_the_silo_that_ran_it()
+    {
+        var study = fixture.Client.GetGrain<IStudyGrain>("files");
+        await study.Create(new StudySpec
+        {
+            Name = "files", Space = FakeTrainingScript.Space, Sampler = "random", Trials = 4, Parallel = 4, Seed = 3,
+            Runner = new TrialRunnerSpec
+            {
+                Kind = RunnerKind.Command, Epochs = 1,
+                Command = ["/bin/sh", "-c", "echo \"x is $0\" >&2; echo progress; echo epoch=1 top1=$0", "{x}"],
+            },
+        });
+        await study.Run();
+        var done = await StudyWaiting.UntilSettled(study);
+        Assert.All(done.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+        Assert.Equal(2, done.Trials.Select(t => t.Silo).Distinct().Count()); // four trials on four slots: both silos ran some
+
+        var elsewhere = Directory.CreateTempSubdirectory("deit-client-").FullName; // this client's root: none of the files
+        var files = new TrialFileReader(fixture.Client, elsewhere, chunkBytes: 16); // small chunks: a copy takes several reads
+        foreach (var trial in done.Trials)
+        {
+            var relative = Path.Combine(TrialFolder.Relative("files", trial.Number), TrialFolder.Log);
+            var onItsHost = Path.Combine(RootOf(trial), relative);
+            var otherRoot = fixture.CheckpointRootOf(fixture.Cluster.Silos.Single(s => s.SiloAddress.ToParsableString() != trial.Silo).Name);
+            Assert.False(File.Exists(Path.Combine(otherRoot, relative)), "the other silo must not have the file, or the test proves nothing");
+
+            var tail = await files.Tail("files", trial, TrialFolder.Log, 2);
+            Assert.Equal($"{relative} on silo {ITrialFilesGrain.KeyOf(trial.Silo!)}", tail.Source);
+            Assert.Equal(File.ReadAllLines(onItsHost)[^2..], tail.Lines);
+            Assert.Contains($"x is {trial.Params["x"]}".Split('.')[0], string.Join('\n', tail.Lines!));
+
+            var copy = Path.Combine(elsewhere, $"copy-{trial.Number}.log");
+            Assert.Equal($"{relative} on silo {ITrialFilesGrain.KeyOf(trial.Silo!)}", (await files.CopyTo("files", trial, TrialFolder.Log, copy)).Source);
+            Assert.Equal(File.ReadAllBytes(onItsHost), File.ReadAllBytes(copy));
+            Assert.False(File.Exists(copy + ".part"));
+        }
+
+        var first = done.Trials[0];
+        var local = await new TrialFileReader(fixture.Client, RootOf(first)).Tail("files", first, TrialFolder.Log, 1);
+        Assert.Equal(Path.Combine(RootOf(first), TrialFolder.Relative("files", 0), TrialFolder.Log), local.Source); // this machine's copy first
+
+        Assert.Null((await files.Tail("files", first, "absent.txt", 5)).Lines);
+        Assert.Equal((null, null), await files.CopyTo("files", first, "absent.txt", Path.Combine(elsewhere, "absent.txt")));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => fixture.Client.GetGrain<ITrialFilesGrain>(ITrialFilesGrain.KeyOf(first.Silo!)).Tail("../../../etc/passwd", 1));
+
+        var gone = await files.Tail("files", first with { Silo = "127.0.0.1:1@1" }, TrialFolder.Log, 5);
+        Assert.Null(gone.Lines);
+        Assert.StartsWith("silo 127.0.0.1:1, which ran it, cannot be asked for it (no silo at 127.0.0.1:1 is in the cluster now", gone.Unreachable);
+        Directory.Delete(elsewhere, recursive: true);
+    }
+}
