@@ -124,6 +124,7 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         Assert.EndsWith(TrainingScripts.Hostile, printed);
         Assert.Equal(0, await page.Locator("#detail-log img").CountAsync());
         Assert.False(await page.EvaluateAsync<bool>("() => window.__xss === 1"));
+        Assert.True(await page.Locator("#detail-downloads").IsHiddenAsync()); // an external command keeps no weights
         await DashboardCluster.Screenshot(page, "study-finished.png");
 
         await page.GotoAsync(new Uri(fixture.Address, "/").ToString());
@@ -199,6 +200,20 @@ public sealed class StudyPageTests(DashboardCluster fixture, ITestOutputHelper o
         Assert.Equal(JsonValueKind.Null, log.RootElement.GetProperty("missing").ValueKind);
         Assert.Single(log.RootElement.GetProperty("lines").EnumerateArray()); // the attempt's header: the script prints only reports
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await http.GetAsync("/api/studies/api-study/trials/99/log")).StatusCode);
+
+        // A trial's best weights and model card download (here written as a DeiT trial would keep them).
+        var folder = Path.Combine(fixture.Root, "checkpoints", TrialFolder.Relative("api-study", 0));
+        var weights = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7)).ToArray();
+        await File.WriteAllBytesAsync(Path.Combine(folder, TrialFolder.BestWeights), weights);
+        await File.WriteAllTextAsync(Path.Combine(folder, "best.json"), "{\"model\": \"deit_micro_patch4_28\"}");
+        using var download = await http.GetAsync("/api/studies/api-study/trials/0/weights");
+        Assert.Equal(weights, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal("api-study-trial-0000.safetensors", download.Content.Headers.ContentDisposition?.FileName);
+        using var card = JsonDocument.Parse(await http.GetStringAsync("/api/studies/api-study/trials/0/card"));
+        Assert.Equal("deit_micro_patch4_28", card.RootElement.GetProperty("model").GetString());
+        using var none = await http.GetAsync("/api/studies/api-study/trials/1/weights");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, none.StatusCode);
+        Assert.Contains("trial 1 has no best.safetensors", await none.Content.ReadAsStringAsync());
     }
 
     /// <summary>When the training script reported each epoch (unix ms), in order.</summary>

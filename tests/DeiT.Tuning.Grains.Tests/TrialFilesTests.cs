@@ -48,6 +48,20 @@ public sealed class TrialFilesTests(SeparateRootsCluster fixture) : IClassFixtur
         }
 
         var first = done.Trials[0];
+        // A stream over a silo's file reads it a chunk at a time, and refuses to mix two versions of it.
+        var firstLog = Path.Combine(RootOf(first), TrialFolder.Relative("files", 0), TrialFolder.Log);
+        var content = await files.Open("files", first, TrialFolder.Log);
+        await using (var stream = content.Stream!)
+        {
+            Assert.IsType<SiloFileStream>(stream);
+            Assert.Equal(new FileInfo(firstLog).Length, stream.Length);
+            var start = new byte[20];
+            await stream.ReadExactlyAsync(start);
+            Assert.Equal(File.ReadAllBytes(firstLog)[..20], start);
+            File.SetLastWriteTimeUtc(firstLog, DateTime.UtcNow.AddMinutes(1)); // rewritten on its host meanwhile
+            await Assert.ThrowsAsync<FileChangedException>(() => stream.CopyToAsync(Stream.Null));
+        }
+
         var local = await new TrialFileReader(fixture.Client, RootOf(first)).Tail("files", first, TrialFolder.Log, 1);
         Assert.Equal(Path.Combine(RootOf(first), TrialFolder.Relative("files", 0), TrialFolder.Log), local.Source); // this machine's copy first
 

@@ -8,7 +8,7 @@ public sealed record StudySummary(
     string Name, string State, string? StopReason, string Metric, string Direction, string Sampler, string Pruner,
     int TrialBudget, int Parallel, int TrialsCreated, int TrialsFinished, IReadOnlyDictionary<string, int> Counts,
     double? BestValue, int? BestTrial, int DevicesBusy, double DeviceBusyFraction,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string Runner);
 
 public sealed record EpochDocument(int Epoch, double? Top1, double? Top5, double? Loss, double? TrainLoss, double ImagesPerSecond, double Seconds);
 
@@ -40,7 +40,7 @@ public static class StudyDocuments
             DashboardJson.Finite(best?.Value), best?.Number,
             s.Trials.Count(t => !t.IsFinished && t.Device is not null),
             StudyUtilization.Of(s).BusyFraction,
-            s.CreatedAt, s.StartedAt, s.FinishedAt);
+            s.CreatedAt, s.StartedAt, s.FinishedAt, Lower(s.Spec.Runner.Kind));
     }
 
     public static StudyDocument Study(StudySnapshot s) => new(

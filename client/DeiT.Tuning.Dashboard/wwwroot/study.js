@@ -55,6 +55,13 @@ function renderDetail(doc) {
   document.getElementById('detail-number').textContent = trial.number;
   document.getElementById('detail-state').textContent = trial.state;
   document.getElementById('detail-reason').textContent = trial.reason ?? '-';
+  // A DeiT trial keeps its best epoch's weights from its first epoch on (read from the silo that ran it).
+  const downloads = doc.study.runner === 'deit' && trial.epochs.length > 0;
+  document.getElementById('detail-downloads').hidden = !downloads;
+  if (downloads) {
+    document.getElementById('detail-weights').href = `${api}/trials/${trial.number}/weights`;
+    document.getElementById('detail-card').href = `${api}/trials/${trial.number}/card`;
+  }
   const body = document.querySelector('#epochs tbody');
   body.replaceChildren(...trial.epochs.map(e =>
     row([e.epoch, fmt(e.top1), fmt(e.top5), fmt(e.loss), fmt(e.train_loss), fmt(e.images_per_second, 4), fmt(e.seconds, 3)])));

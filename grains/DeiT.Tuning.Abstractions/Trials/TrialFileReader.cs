@@ -4,6 +4,9 @@ namespace DeiT.Tuning.Abstractions.Trials;
 /// has the file could not be asked. Null lines with no reason: the file is nowhere yet.</summary>
 public sealed record TrialFileLines(string Source, IReadOnlyList<string>? Lines, string? Unreachable = null);
 
+/// <summary>A trial's file to read, and where it comes from; a null <see cref="Stream"/> as in <see cref="TrialFileLines"/>.</summary>
+public sealed record TrialFileContent(string Source, Stream? Stream, string? Unreachable = null);
+
 /// <summary>
 /// Reads a file in a trial's folder for a client: from the CheckpointRoot on this machine when that holds it (the
 /// embedded default, a shared mount), else from the silo that ran the trial's latest attempt, through
@@ -17,85 +20,64 @@ public sealed class TrialFileReader(IGrainFactory grains, string? localCheckpoin
     {
         var relative = Path.Combine(TrialFolder.Relative(study, trial.Number), file);
         if (LocalPath(relative) is { } local && TextTail.Read(local, lines) is { } found) return new TrialFileLines(local, found);
-        if (trial.Silo is not { } silo) return new TrialFileLines(LocalPath(relative) ?? relative, null);
+        var (source, remote, unreachable) = await FromSilo(trial, relative, files => files.Tail(relative, lines));
+        return new TrialFileLines(source, remote, unreachable);
+    }
+
+    /// <summary>The file to read (this machine's copy, else a <see cref="SiloFileStream"/> from the silo that ran the
+    /// trial); <see cref="TrialFileContent.Stream"/> is null when it is nowhere, or its silo cannot be asked (and why).</summary>
+    public async Task<TrialFileContent> Open(string study, TrialRecord trial, string file)
+    {
+        var relative = Path.Combine(TrialFolder.Relative(study, trial.Number), file);
+        if (LocalPath(relative) is { } local && File.Exists(local))
+            return new TrialFileContent(local, new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        var (source, stream, unreachable) = await FromSilo(trial, relative, files => SiloFileStream.Open(files, relative, chunkBytes));
+        return new TrialFileContent(source, stream, unreachable);
+    }
+
+    /// <summary>Copies the file to <paramref name="destination"/> (whole, or not at all); returns where it came from,
+    /// or null (with why, when its silo cannot be asked) when it is nowhere.</summary>
+    public async Task<(string? Source, string? Unreachable)> CopyTo(string study, TrialRecord trial, string file, string destination, CancellationToken cancellationToken = default)
+    {
+        var partial = destination + ".part";
+        for (var attempt = 1; ; attempt++)
+        {
+            var content = await Open(study, trial, file);
+            if (content.Stream is not { } input) return (null, content.Unreachable);
+            try
+            {
+                await using (input)
+                await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write))
+                    await input.CopyToAsync(output, chunkBytes, cancellationToken);
+                File.Move(partial, destination, overwrite: true);
+                return (content.Source, null);
+            }
+            catch (FileChangedException) when (attempt < CopyAttempts)
+            {
+                // Rewritten while copied (a better epoch's weights): copy the new one.
+            }
+            finally
+            {
+                File.Delete(partial);
+            }
+        }
+    }
+
+    private async Task<(string Source, T? Found, string? Unreachable)> FromSilo<T>(TrialRecord trial, string relative, Func<ITrialFilesGrain, Task<T?>> read)
+        where T : class
+    {
+        if (trial.Silo is not { } silo) return (LocalPath(relative) ?? relative, null, null);
         var key = ITrialFilesGrain.KeyOf(silo);
         var source = $"{relative} on silo {key}";
         try
         {
-            return new TrialFileLines(source, await grains.GetGrain<ITrialFilesGrain>(key).Tail(relative, lines));
+            return (source, await read(grains.GetGrain<ITrialFilesGrain>(key)), null);
         }
-        catch (Exception e) when (IsUnreachable(e))
+        catch (Exception e) when (e is not (ArgumentException or IOException or OperationCanceledException))
         {
-            return new TrialFileLines(source, null, Unreachable(key, e));
-        }
-    }
-
-    /// <summary>Copies the file to <paramref name="destination"/>; returns where it came from, or null (with why) when it is nowhere.</summary>
-    public async Task<(string? Source, string? Unreachable)> CopyTo(string study, TrialRecord trial, string file, string destination, CancellationToken cancellationToken = default)
-    {
-        var relative = Path.Combine(TrialFolder.Relative(study, trial.Number), file);
-        if (LocalPath(relative) is { } local && File.Exists(local))
-        {
-            File.Copy(local, destination, overwrite: true);
-            return (local, null);
-        }
-        if (trial.Silo is not { } silo) return (null, null);
-        var key = ITrialFilesGrain.KeyOf(silo);
-        try
-        {
-            return await CopyFromSilo(grains.GetGrain<ITrialFilesGrain>(key), relative, destination, cancellationToken) ? ($"{relative} on silo {key}", null) : (null, null);
-        }
-        catch (Exception e) when (IsUnreachable(e))
-        {
-            return (null, Unreachable(key, e));
-        }
-    }
-
-    private async Task<bool> CopyFromSilo(ITrialFilesGrain files, string relative, string destination, CancellationToken cancellationToken)
-    {
-        var partial = destination + ".part";
-        try
-        {
-            for (var attempt = 1; attempt <= CopyAttempts; attempt++)
-            {
-                switch (await CopyOnce(files, relative, partial, cancellationToken))
-                {
-                    case Copy.Missing:
-                        return false;
-                    case Copy.Done:
-                        File.Move(partial, destination, overwrite: true);
-                        return true;
-                }
-            }
-            throw new IOException($"'{relative}' kept changing while it was copied ({CopyAttempts} tries); try again when its trial has finished");
-        }
-        finally
-        {
-            File.Delete(partial);
-        }
-    }
-
-    private enum Copy { Done, Missing, Rewritten }
-
-    private async Task<Copy> CopyOnce(ITrialFilesGrain files, string relative, string partial, CancellationToken cancellationToken)
-    {
-        await using var output = new FileStream(partial, FileMode.Create, FileAccess.Write);
-        long? version = null;
-        for (long offset = 0; ;)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (await files.Read(relative, offset, chunkBytes) is not { } chunk) return Copy.Missing;
-            if (version is { } v && v != chunk.Version) return Copy.Rewritten; // e.g. a better epoch's weights meanwhile
-            version = chunk.Version;
-            await output.WriteAsync(chunk.Bytes, cancellationToken);
-            offset += chunk.Bytes.Length;
-            if (offset >= chunk.Length || chunk.Bytes.Length == 0) return Copy.Done;
+            return (source, null, $"silo {key}, which ran it, cannot be asked for it ({e.GetBaseException().Message})");
         }
     }
 
     private string? LocalPath(string relative) => localCheckpointRoot is { } root ? Path.GetFullPath(Path.Combine(root, relative)) : null;
-
-    private static bool IsUnreachable(Exception e) => e is not (ArgumentException or IOException or OperationCanceledException);
-
-    private static string Unreachable(string silo, Exception e) => $"silo {silo}, which ran it, cannot be asked for it ({e.GetBaseException().Message})";
 }
