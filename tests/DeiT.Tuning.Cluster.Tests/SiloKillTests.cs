@@ -33,7 +33,10 @@ public sealed class SiloKillTests(ITestOutputHelper output)
         await study.Create(TrainingScript.Spec("kills", cluster.Folder, Trials, parallel: 6, Epochs, secondsPerEpoch: 1.5));
         await study.Run();
 
-        var random = new Random(Environment.TickCount);
+        // When and which silo is killed is random; the seed is printed so a failing schedule can be replayed.
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("DEIT_TUNE_KILL_SEED"), out var given) ? given : Environment.TickCount;
+        output.WriteLine($"[{server}] kill schedule seed {seed} (replay it with DEIT_TUNE_KILL_SEED={seed})");
+        var random = new Random(seed);
         var kills = new List<KillRecord>();
         for (var k = 0; k < Kills; k++)
         {

@@ -107,6 +107,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_port_another_process_holds_is_named_and_nothing_starts()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var key in new[] { "SiloPort", "GatewayPort" })
+            AssertFails(_cli.Run(new Dictionary<string, string> { ["DEIT_TUNE_" + key] = port }, "studies"), 2,
+                $"configuration key {key}: port {port} is in use by another process on this host: give a free port");
+        Assert.Equal(0, _cli.Run("studies").ExitCode); // ports picked afresh
+    }
+
+    [Fact]
     public void A_contour_over_two_parameters_defaults_to_the_two_fanova_ranks_highest()
     {
         File.WriteAllText(Path.Combine(_cli.Folder, "space.yaml"),

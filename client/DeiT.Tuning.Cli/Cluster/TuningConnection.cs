@@ -151,20 +151,46 @@ public sealed class TuningConnection : IAsyncDisposable
     {
         try
         {
-            var settings = EmbeddedSettings(folder, keepStudiesRunning, siloArgs);
-            if (keepStudiesRunning) await VerifyDevices(settings, cancellationToken);
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = folder });
-            QuietLogging(builder);
-            TuningSiloHost.Configure(builder, settings);
-            var host = builder.Build();
-            await host.StartAsync(cancellationToken);
-            new EmbeddedSiloFile(Environment.ProcessId, settings.GatewayPort, settings.SiloPort, settings.ClusterId).Write(folder);
-            return new TuningConnection(host, ConnectionKind.Embedded, $"embedded silo in {Path.Combine(folder, EmbeddedSiloFile.Folder)}", folderLock);
+            for (var attempt = 1; ; attempt++)
+            {
+                var (settings, portsPicked) = EmbeddedSettings(folder, keepStudiesRunning, siloArgs);
+                if (!portsPicked) ThrowIfPortTaken(settings);
+                if (keepStudiesRunning && attempt == 1) await VerifyDevices(settings, cancellationToken);
+                var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = folder });
+                QuietLogging(builder);
+                TuningSiloHost.Configure(builder, settings);
+                var host = builder.Build();
+                try
+                {
+                    await host.StartAsync(cancellationToken);
+                }
+                catch (Exception e) when (SiloPortsInUse.Caused(e))
+                {
+                    host.Dispose();
+                    // A free port picked for the silo can be taken by another process before the silo binds it: pick again.
+                    if (portsPicked && attempt < 3) continue;
+                    throw new CliException(SiloPortsInUse.Describe(e, settings).Message, 3);
+                }
+                new EmbeddedSiloFile(Environment.ProcessId, settings.GatewayPort, settings.SiloPort, settings.ClusterId).Write(folder);
+                return new TuningConnection(host, ConnectionKind.Embedded, $"embedded silo in {Path.Combine(folder, EmbeddedSiloFile.Folder)}", folderLock);
+            }
         }
         catch
         {
             await folderLock.DisposeAsync();
             throw;
+        }
+    }
+
+    private static void ThrowIfPortTaken(SiloSettings settings)
+    {
+        try
+        {
+            SiloPortsInUse.ThrowIfTaken(settings);
+        }
+        catch (SiloConfigurationException e)
+        {
+            throw new CliException(e.Message);
         }
     }
 
@@ -181,8 +207,9 @@ public sealed class TuningConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>The folder's silo: the same configuration keys as `silo` (appsettings.json, DEIT_TUNE_*), on free ports.</summary>
-    private static SiloSettings EmbeddedSettings(string folder, bool keepStudiesRunning, string[]? args = null)
+    /// <summary>The folder's silo: the same configuration keys as `silo` (appsettings.json, DEIT_TUNE_*), on free ports
+    /// unless they are configured (<c>PortsPicked</c>: neither is, and each call picks both afresh).</summary>
+    private static (SiloSettings Settings, bool PortsPicked) EmbeddedSettings(string folder, bool keepStudiesRunning, string[]? args = null)
     {
         var configuration = new ConfigurationBuilder().SetBasePath(folder);
         TuningSiloHost.AddSources(configuration, args ?? []);
@@ -198,7 +225,7 @@ public sealed class TuningConnection : IAsyncDisposable
         }
         if (settings.Clustering != ClusteringKind.Localhost)
             throw new CliException($"Clustering={settings.Clustering} is set, but no --cluster was given: pass --cluster (or DEIT_TUNE_CLUSTER) to use that cluster");
-        return settings with
+        return (settings with
         {
             SiloPort = built["SiloPort"] is null ? FreePort() : settings.SiloPort,
             GatewayPort = built["GatewayPort"] is null ? FreePort() : settings.GatewayPort,
@@ -206,7 +233,7 @@ public sealed class TuningConnection : IAsyncDisposable
             WakeStudiesOnStart = keepStudiesRunning,
             // The user's own process: datasets may be anywhere on this machine.
             ConfineDataPaths = false,
-        };
+        }, built["SiloPort"] is null && built["GatewayPort"] is null);
     }
 
     private static FileStream? TryLockFolder(string folder)
@@ -241,6 +268,9 @@ public sealed class TuningConnection : IAsyncDisposable
         // as warnings. What concerns the command fails the command itself.
         builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
         builder.Logging.AddFilter("Polly", LogLevel.Error);
+        // A silo that cannot start (a port in use) becomes one error naming the key; its own start-up log is not needed.
+        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.None);
+        builder.Logging.AddFilter("Orleans.Runtime.SiloLifecycleSubject", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // start failures become CLI errors
     }
 }

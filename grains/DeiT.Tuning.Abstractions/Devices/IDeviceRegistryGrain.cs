@@ -27,6 +27,7 @@ public sealed record DeviceInventory
     /// <summary>Devices of the silos that are active members now.</summary>
     [Id(0)] public IReadOnlyDictionary<string, IReadOnlyList<DeviceSlot>> Silos { get; init; } = new Dictionary<string, IReadOnlyList<DeviceSlot>>();
     [Id(1)] public IReadOnlyList<DeviceLease> Active { get; init; } = Array.Empty<DeviceLease>();
-    /// <summary>Every lease ever granted (released ones carry ReleasedAt).</summary>
+    /// <summary>The most recent leases granted, the active ones last (released ones carry ReleasedAt); a study's own
+    /// are all in its snapshot.</summary>
     [Id(2)] public IReadOnlyList<DeviceLease> History { get; init; } = Array.Empty<DeviceLease>();
 }

@@ -19,12 +19,15 @@ public sealed record SiloDevices(
 
 /// <summary>
 /// Grants device leases for the whole cluster. Every change is persisted before the caller hears of it, so a lease
-/// survives the registry moving to another silo; leases of silos that left the cluster are released.
+/// survives the registry moving to another silo; leases of silos that left the cluster are released. It keeps the
+/// last <see cref="HistoryLimit"/> released leases (every study keeps all of its own), so its state, written on every
+/// lease, does not grow with the cluster's age.
 /// </summary>
 public sealed class DeviceRegistryGrain(
     [PersistentState("devices", StorageNames.Default)] IPersistentState<DeviceRegistryState> state,
     IClusterMembershipService membership) : Grain, IDeviceRegistryGrain
 {
+    public const int HistoryLimit = 1000;
     private static readonly TimeSpan UnknownSiloGrace = TimeSpan.FromMinutes(2);
 
     private DeviceRegistryState S => state.State;
@@ -95,6 +98,7 @@ public sealed class DeviceRegistryGrain(
     {
         S.Active.Remove(lease);
         S.History.Add(lease with { ReleasedAt = DateTimeOffset.UtcNow });
+        if (S.History.Count > HistoryLimit) S.History.RemoveRange(0, S.History.Count - HistoryLimit);
     }
 
     /// <summary>

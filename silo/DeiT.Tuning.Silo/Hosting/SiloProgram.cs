@@ -18,6 +18,7 @@ public static class SiloProgram
             var configuration = new ConfigurationBuilder().SetBasePath(Directory.GetCurrentDirectory());
             TuningSiloHost.AddSources(configuration, args);
             settings = SiloSettings.From(configuration.Build());
+            SiloPortsInUse.ThrowIfTaken(settings);
             await SiloDeviceCheck.VerifyAsync(settings, Console.Error, cancellationToken);
         }
         catch (SiloConfigurationException e)
@@ -30,7 +31,15 @@ public static class SiloProgram
                                 $"devices {string.Join(",", settings.Devices.Select(d => d.Device))}, silo port {settings.SiloPort}, gateway port {settings.GatewayPort}" +
                                 (settings.Dashboard ? $", study dashboard http://{settings.DashboardBind}:{settings.DashboardPort}/" : "") +
                                 (settings.OrleansDashboard ? $", Orleans dashboard http://localhost:{settings.OrleansDashboardPort}/" : ""));
-        await host.StartAsync(cancellationToken);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (SiloPortsInUse.Caused(e))
+        {
+            Console.Error.WriteLine($"error: {SiloPortsInUse.Describe(e, settings).Message}");
+            return 2;
+        }
         await host.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
