@@ -11,7 +11,7 @@ public sealed class TrainingCommandsTests : IDisposable
     private readonly string _scratch = Directory.CreateTempSubdirectory("deit-cli-tests-").FullName;
 
     [Fact]
-    public async Task TeacherTrainThenDistillThenEvalPrintOneJsonDocumentEach()
+    public async Task Teacher_train_then_distill_then_eval_print_one_json_document_each()
     {
         var teacher = Path.Combine(_scratch, "teacher.safetensors");
         var student = Path.Combine(_scratch, "student.safetensors");
@@ -113,7 +113,7 @@ public sealed class TrainingCommandsTests : IDisposable
     [InlineData("export --study s --format xml", "error: --format 'xml' is not one of: csv, json")]
     [InlineData("train --model deit_micro_patch4_28 --epochs 1 --device cuda:0", "error: --device cuda:0: CUDA is not available in this build")]
     [InlineData("bench train-step --model deit_micro_patch4_28 --device cuda", "error: --device cuda: CUDA is not available in this build")]
-    public async Task BadOptionsFailNamingTheOption(string args, string named)
+    public async Task Bad_options_fail_naming_the_option(string args, string named)
     {
         var (code, _, stderr) = await ConsoleCapture.RunAsync(args);
         Assert.Equal(2, code);

@@ -10,7 +10,7 @@ public class AugmentationTests
     private static byte[] Ramp(int c, int h, int w) => Enumerable.Range(0, c * h * w).Select(i => (byte)(i % 251 + 1)).ToArray();
 
     [Fact]
-    public void CropWithPaddingShiftsTheImageAndFillsZeros()
+    public void Crop_with_padding_shifts_the_image_and_fills_zeros()
     {
         var x = Ramp(2, 5, 6);
         var shifted = x.ToArray();
@@ -41,7 +41,7 @@ public class AugmentationTests
     }
 
     [Fact]
-    public void HorizontalFlipMirrorsRowsHalfTheTime()
+    public void Horizontal_flip_mirrors_rows_half_the_time()
     {
         var flip = new RandomHorizontalFlip();
         var rng = new Random(2);
@@ -61,7 +61,7 @@ public class AugmentationTests
     }
 
     [Fact]
-    public void RandomErasingFillsOneBoxWithNoiseWithinTimmsAreaAndAspectBounds()
+    public void Random_erasing_fills_one_box_with_noise_within_timms_area_and_aspect_bounds()
     {
         var erasing = new RandomErasing(1.0);
         var rng = new Random(5);
@@ -93,7 +93,7 @@ public class AugmentationTests
     }
 
     [Fact]
-    public void RandAugmentAppliesAboutHalfItsOpsAndIsAPureFunctionOfTheRng()
+    public void Randaugment_applies_about_half_its_ops_and_is_a_pure_function_of_the_rng()
     {
         var image = DataTestFiles.FashionMnist.Train.Stored().Image(0).ToArray();
         var ra = new RandAugment(2, 9, 0.5, [73]);
@@ -120,7 +120,7 @@ public class AugmentationTests
     }
 
     [Fact]
-    public void TrainTransformListComesFromRecipeAndDataset()
+    public void Train_transform_list_comes_from_recipe_and_dataset()
     {
         var fashion = DataTestFiles.FashionMnist.Train.Stored();
         var deit = TrainTransforms.ForRecipe(new DeitRecipe(), fashion);
@@ -139,7 +139,7 @@ public class AugmentationTests
     }
 
     [Fact]
-    public void TrainTransformIsDeterministicPerRngAndNormalizes()
+    public void Train_transform_is_deterministic_per_rng_and_normalizes()
     {
         var fashion = DataTestFiles.FashionMnist.Train.Stored();
         var transform = TrainTransforms.ForRecipe(new DeitRecipe(), fashion);
@@ -171,7 +171,7 @@ public class AugmentationTests
     [Theory]
     [InlineData(PilResampling.Bilinear)]
     [InlineData(PilResampling.Bicubic)]
-    public void IdentityAndWholePixelShiftsAreExact(PilResampling resampling)
+    public void Identity_and_whole_pixel_shifts_are_exact(PilResampling resampling)
     {
         var image = Ramp(3, 7, 9);
         var same = image.ToArray();
@@ -186,7 +186,7 @@ public class AugmentationTests
     }
 
     [Fact]
-    public void RandomResizedCropKeepsTheSizeAndSamplesValidWindows()
+    public void Random_resized_crop_keeps_the_size_and_samples_valid_windows()
     {
         var crop = new RandomResizedCrop();
         var rng = new Random(6);

@@ -10,7 +10,7 @@ public class MixupCutmixTests
     private static string Parity(string file) => Path.Combine(DataTestFiles.Fixtures, "deit-parity", file);
 
     [Fact]
-    public void MixedTargetMatchesTheReference()
+    public void Mixed_target_matches_the_reference()
     {
         var inputs = Safetensors.LoadStateDict(Parity("inputs.safetensors"));
         var expected = Safetensors.LoadStateDict(Parity("expected.safetensors"));
@@ -32,7 +32,7 @@ public class MixupCutmixTests
     }
 
     [Fact]
-    public void CutmixBoxIsClippedAndLambdaCorrectedToItsArea()
+    public void Cutmix_box_is_clipped_and_lambda_corrected_to_its_area()
     {
         // λ 0.64 on 10×10: side ⌊10·0.6⌋ = 6, half 3; centre (1, 8) → rows [−2, 4) → [0, 4), cols [5, 11) → [5, 10).
         var box = MixupCutmix.CutmixBox(10, 10, 0.64, cy: 1, cx: 8);
@@ -49,7 +49,7 @@ public class MixupCutmixTests
     }
 
     [Fact]
-    public void CutmixPastesTheFlippedBatchInsideTheBox()
+    public void Cutmix_pastes_the_flipped_batch_inside_the_box()
     {
         var mix = new MixupCutmix(0.8, 1.0, 1.0, 0.5, 0.1, numClasses: 3);
         using var images = torch.arange(3 * 1 * 4 * 4, dtype: torch.float32).reshape(3, 1, 4, 4);
@@ -75,7 +75,7 @@ public class MixupCutmixTests
     }
 
     [Fact]
-    public void MixupBlendsEachImageWithItsFlippedPartner()
+    public void Mixup_blends_each_image_with_its_flipped_partner()
     {
         var mix = new MixupCutmix(0.8, 0, 1.0, 0.5, 0.0, numClasses: 4);
         using var images = torch.rand(4, 3, 5, 5);
@@ -91,7 +91,7 @@ public class MixupCutmixTests
     }
 
     [Fact]
-    public void SamplingFollowsTimmsSwitchAndBetaDraws()
+    public void Sampling_follows_timms_switch_and_beta_draws()
     {
         var both = new MixupCutmix(0.8, 1.0, 1.0, 0.5, 0.1, 10);
         var rng = new Random(1);

@@ -6,7 +6,7 @@ namespace DeiT.Tuning.Training.Tests.Augment;
 public class PilPointOpsTests
 {
     [Fact]
-    public void InvertPosterizeSolarize()
+    public void Invert_posterize_solarize()
     {
         byte[] x = [0, 1, 127, 128, 200, 255];
         var inverted = x.ToArray();
@@ -30,7 +30,7 @@ public class PilPointOpsTests
     }
 
     [Fact]
-    public void AutoContrastStretchesEachChannelToFullRange()
+    public void Auto_contrast_stretches_each_channel_to_full_range()
     {
         // Two channels of 2 pixels: [50, 150] and [10, 10] (flat: left alone).
         byte[] x = [50, 150, 100, 100, 10, 10];
@@ -42,7 +42,7 @@ public class PilPointOpsTests
     }
 
     [Fact]
-    public void EqualizeUsesPilsCumulativeLookup()
+    public void Equalize_uses_pils_cumulative_lookup()
     {
         // 256 pixels of 10 and 256 of 20 (+1 of 30): step = (513 − 1) // 256 = 2, lut[v] = (1 + cum(<v)) // 2.
         var x = Enumerable.Repeat((byte)10, 256).Concat(Enumerable.Repeat((byte)20, 256)).Append((byte)30).ToArray();
@@ -53,7 +53,7 @@ public class PilPointOpsTests
     }
 
     [Fact]
-    public void BlendTruncatesInsideAndClipsOutside()
+    public void Blend_truncates_inside_and_clips_outside()
     {
         Assert.Equal(5, PilPointOps.Blend(0, 10, 0.59f));        // 5.9 truncated
         Assert.Equal(255, PilPointOps.Blend(0, 200, 1.81f));     // 362 clipped
@@ -63,7 +63,7 @@ public class PilPointOpsTests
     }
 
     [Fact]
-    public void ContrastAndBrightnessBlendWithTheirDegenerateImages()
+    public void Contrast_and_brightness_blend_with_their_degenerate_images()
     {
         byte[] x = [0, 100, 200, 100];   // mean 100
         PilPointOps.Contrast(x, 1, 0.5f);
@@ -74,7 +74,7 @@ public class PilPointOpsTests
     }
 
     [Fact]
-    public void ColorOnGrayIsIdentityAndOnRgbMovesTowardGray()
+    public void Color_on_gray_is_identity_and_on_rgb_moves_toward_gray()
     {
         byte[] gray = [1, 2, 3];
         PilPointOps.Color(gray, 1, 0.2f);
@@ -85,7 +85,7 @@ public class PilPointOpsTests
     }
 
     [Fact]
-    public void SharpnessBlendsWithTheSmoothedInteriorOnly()
+    public void Sharpness_blends_with_the_smoothed_interior_only()
     {
         // 3×3 with a bright centre: SMOOTH gives centre (5·130 + 8·0)/13 + ½ → 50; borders are copied.
         var x = new byte[9];

@@ -15,7 +15,7 @@ public class RandAugmentFixtureTests(ITestOutputHelper output)
         Manifest.Value.GetProperty("cases").EnumerateArray().Select(c => new object[] { c.GetProperty("file").GetString()! });
 
     [Fact]
-    public void ManifestCoversTheWholeIncreasingOpSetOnBothImages()
+    public void Manifest_covers_the_whole_increasing_op_set_on_both_images()
     {
         var cases = Manifest.Value.GetProperty("cases").EnumerateArray().ToList();
         Assert.Equal(96, cases.Count);
@@ -26,7 +26,7 @@ public class RandAugmentFixtureTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void OpMatchesPil(string file)
+    public void Op_matches_pil(string file)
     {
         var c = Manifest.Value.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("file").GetString() == file);
         var op = Enum.Parse<RandAugmentOp>(c.GetProperty("op").GetString()!);

@@ -8,7 +8,7 @@ public class RandomExtensionsTests
     [InlineData(0.8, 0.8)]
     [InlineData(1.0, 1.0)]
     [InlineData(2.0, 5.0)]
-    public void BetaHasItsMeanAndVariance(double a, double b)
+    public void Beta_has_its_mean_and_variance(double a, double b)
     {
         var rng = new Random(3);
         var x = Enumerable.Range(0, 20000).Select(_ => rng.Beta(a, b)).ToArray();
@@ -20,7 +20,7 @@ public class RandomExtensionsTests
     }
 
     [Fact]
-    public void GaussianIsStandardNormal()
+    public void Gaussian_is_standard_normal()
     {
         var rng = new Random(4);
         var x = Enumerable.Range(0, 20000).Select(_ => rng.Gaussian()).ToArray();

@@ -8,7 +8,7 @@ namespace DeiT.Tuning.Training.Tests.Benchmarks;
 public sealed class TrainStepBenchmarkTests
 {
     [Fact]
-    public void ResultIsConsistentWithTheModelsFlopsAndTheMeasuredRates()
+    public void Result_is_consistent_with_the_models_flops_and_the_measured_rates()
     {
         var options = new TrainStepBenchmarkOptions
         {
@@ -51,7 +51,7 @@ public sealed class TrainStepBenchmarkTests
     }
 
     [Fact]
-    public void WaitPolicyCannotChangeOnceLibtorchIsLoaded()
+    public void Wait_policy_cannot_change_once_libtorch_is_loaded()
     {
         using var loaded = torch.ones(1);
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(CpuThreading.WaitPolicyVariable))) return;
@@ -60,6 +60,6 @@ public sealed class TrainStepBenchmarkTests
     }
 
     [Fact]
-    public void UnknownModelIsRejectedBeforeAnyWork() =>
+    public void Unknown_model_is_rejected_before_any_work() =>
         Assert.Throws<ArgumentException>(() => TrainStepBenchmark.Run(new TrainStepBenchmarkOptions { Model = "nope" }));
 }

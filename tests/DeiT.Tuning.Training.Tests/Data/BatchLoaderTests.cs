@@ -26,7 +26,7 @@ public class BatchLoaderTests
     }
 
     [Fact]
-    public void OneAndThreeWorkersGiveIdenticalAugmentedBatches()
+    public void One_and_three_workers_give_identical_augmented_batches()
     {
         using var one = new BatchLoader(Small, TrainOptions(1));
         using var three = new BatchLoader(Small, TrainOptions(3));
@@ -49,7 +49,7 @@ public class BatchLoaderTests
     }
 
     [Fact]
-    public void EveryIndexAppearsOncePerEpochAndLabelsFollowTheImages()
+    public void Every_index_appears_once_per_epoch_and_labels_follow_the_images()
     {
         using var loader = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 64, Shuffle = true, Seed = 5, Workers = 2 });
         Assert.Equal(4, loader.BatchesPerEpoch);
@@ -69,7 +69,7 @@ public class BatchLoaderTests
     }
 
     [Fact]
-    public void DropLastAndUnshuffledOrder()
+    public void Drop_last_and_unshuffled_order()
     {
         using var loader = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 64, DropLast = true });
         Assert.Equal(3, loader.BatchesPerEpoch);
@@ -78,7 +78,7 @@ public class BatchLoaderTests
     }
 
     [Fact]
-    public void RepeatedAugmentationRepeatsEachShuffledIndexInARowWithDifferentAugmentations()
+    public void Repeated_augmentation_repeats_each_shuffled_index_in_a_row_with_different_augmentations()
     {
         var options = TrainOptions(2) with { RepeatedAugmentation = 3, BatchSize = 30 };
         using var loader = new BatchLoader(Small, options);
@@ -93,7 +93,7 @@ public class BatchLoaderTests
     }
 
     [Fact]
-    public void BreakingOutOfAnEpochStopsTheWorkers()
+    public void Breaking_out_of_an_epoch_stops_the_workers()
     {
         var counting = new CountingTransform();
         using var loader = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 4, Workers = 3, QueueCapacity = 3, Transform = counting });
@@ -111,7 +111,7 @@ public class BatchLoaderTests
     }
 
     [Fact]
-    public void DisposingTheLoaderMidEpochStopsWorkersAndTheConsumer()
+    public void Disposing_the_loader_mid_epoch_stops_workers_and_the_consumer()
     {
         var counting = new CountingTransform();
         var loader = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 4, Workers = 2, QueueCapacity = 2, Transform = counting });
@@ -132,7 +132,7 @@ public class BatchLoaderTests
     }
 
     [Fact]
-    public void WorkerFailuresSurfaceInTheConsumer()
+    public void Worker_failures_surface_in_the_consumer()
     {
         using var loader = new BatchLoader(Small, new BatchLoaderOptions { BatchSize = 8, Workers = 2, Transform = new FailingTransform() });
         var e = Assert.Throws<InvalidOperationException>(() => loader.Epoch(0).ToList());
@@ -140,7 +140,7 @@ public class BatchLoaderTests
     }
 
     [Fact]
-    public void BatchTensorsHaveTheBatchShapeAndAreCopies()
+    public void Batch_tensors_have_the_batch_shape_and_are_copies()
     {
         using var loader = new BatchLoader(Small.Take(10), new BatchLoaderOptions { BatchSize = 4 });
         var last = loader.Epoch(0).Last();

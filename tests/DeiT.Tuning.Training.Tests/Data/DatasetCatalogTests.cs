@@ -11,7 +11,7 @@ public class DatasetCatalogTests
         DatasetCatalog.Load(new DatasetSpec { Kind = "fashion-mnist", Root = DataTestFiles.FashionMnistRoot, ValidationFraction = fraction, SplitSeed = seed });
 
     [Fact]
-    public void ValidationSplitIsSeededDisjointAndComplete()
+    public void Validation_split_is_seeded_disjoint_and_complete()
     {
         var a = LoadFashion(seed: 7);
         var b = LoadFashion(seed: 7);
@@ -33,7 +33,7 @@ public class DatasetCatalogTests
     }
 
     [Fact]
-    public void LimitsTakeTheFirstImagesOfEachSplit()
+    public void Limits_take_the_first_images_of_each_split()
     {
         var spec = new DatasetSpec { Kind = "fashion-mnist", Root = DataTestFiles.FashionMnistRoot, SplitSeed = 3, TrainLimit = 100, ValidationLimit = 20, TestLimit = 30 };
         var limited = DatasetCatalog.Load(spec);
@@ -45,7 +45,7 @@ public class DatasetCatalogTests
     }
 
     [Fact]
-    public void UnknownKindListsTheKnownOnes()
+    public void Unknown_kind_lists_the_known_ones()
     {
         var e = Assert.Throws<ArgumentException>(() => DatasetCatalog.Load(new DatasetSpec { Kind = "svhn", Root = "/tmp" }));
         Assert.Contains("'svhn'", e.Message);
@@ -57,7 +57,7 @@ public class DatasetCatalogTests
     }
 
     [Fact]
-    public void Cifar10BinaryRecordsBecomeChwImagesWithLabels()
+    public void Cifar10_binary_records_become_chw_images_with_labels()
     {
         var folder = DataTestFiles.TempFolder();
         try
@@ -90,7 +90,7 @@ public class DatasetCatalogTests
     }
 
     [Fact]
-    public void Cifar100UsesTheFineLabel()
+    public void Cifar100_uses_the_fine_label()
     {
         var folder = DataTestFiles.TempFolder();
         try

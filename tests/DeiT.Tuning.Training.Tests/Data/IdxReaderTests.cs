@@ -7,7 +7,7 @@ namespace DeiT.Tuning.Training.Tests.Data;
 public class IdxReaderTests
 {
     [Fact]
-    public void RealFashionMnistHasItsKnownShapeAndFirstLabels()
+    public void Real_fashion_mnist_has_its_known_shape_and_first_labels()
     {
         var data = DataTestFiles.FashionMnist;
         Assert.Equal(60000, data.Train.Count);
@@ -29,7 +29,7 @@ public class IdxReaderTests
     }
 
     [Fact]
-    public void ReadsRawFilesLikeGzipOnes()
+    public void Reads_raw_files_like_gzip_ones()
     {
         var folder = DataTestFiles.TempFolder();
         try
@@ -44,7 +44,7 @@ public class IdxReaderTests
     }
 
     [Fact]
-    public void WrongMagicNamesTheFileAndBothMagics()
+    public void Wrong_magic_names_the_file_and_both_magics()
     {
         var folder = DataTestFiles.TempFolder();
         try
@@ -59,7 +59,7 @@ public class IdxReaderTests
     }
 
     [Fact]
-    public void TruncatedImagesAreReported()
+    public void Truncated_images_are_reported()
     {
         var folder = DataTestFiles.TempFolder();
         try
@@ -79,7 +79,7 @@ public class IdxReaderTests
     }
 
     [Fact]
-    public void CorruptGzipIsReported()
+    public void Corrupt_gzip_is_reported()
     {
         var folder = DataTestFiles.TempFolder();
         try
@@ -93,7 +93,7 @@ public class IdxReaderTests
     }
 
     [Fact]
-    public void MissingFilesListWhatTheKindNeedsAndTheAptPackage()
+    public void Missing_files_list_what_the_kind_needs_and_the_apt_package()
     {
         var folder = DataTestFiles.TempFolder();
         try

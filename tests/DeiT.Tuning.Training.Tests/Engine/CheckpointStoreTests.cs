@@ -38,7 +38,7 @@ public sealed class CheckpointStoreTests : IClassFixture<EngineJobs>
     }
 
     [Fact]
-    public void RestoresModelOptimizerAndEmaExactly()
+    public void Restores_model_optimizer_and_ema_exactly()
     {
         var store = new CheckpointStore(_jobs.PathIn("roundtrip"), JobFingerprint.Of(EngineJobs.Deit()));
         var (model, optimizer, ema) = Trained(seed: 1);
@@ -64,7 +64,7 @@ public sealed class CheckpointStoreTests : IClassFixture<EngineJobs>
     }
 
     [Fact]
-    public void PassesOverATornNewestCheckpointAndKeepsOnlyTheLastTwo()
+    public void Passes_over_a_torn_newest_checkpoint_and_keeps_only_the_last_two()
     {
         var directory = _jobs.PathIn("torn");
         var store = new CheckpointStore(directory, JobFingerprint.Of(EngineJobs.Deit()));
@@ -84,7 +84,7 @@ public sealed class CheckpointStoreTests : IClassFixture<EngineJobs>
     }
 
     [Fact]
-    public void FingerprintNamesTheDifferingSettings()
+    public void Fingerprint_names_the_differing_settings()
     {
         var job = EngineJobs.Deit();
         var a = JobFingerprint.Of(job);

@@ -12,7 +12,7 @@ public sealed class DistillationHeadTests : IClassFixture<EngineJobs>
     /// <summary>As with torch's AdamW, which skips parameters without a gradient: without distillation the loss never
     /// reaches the distillation head, so training must leave it at its initial weights (no weight decay either).</summary>
     [Fact]
-    public void WithoutDistillationTheDistillationHeadKeepsItsInitialWeights()
+    public void Without_distillation_the_distillation_head_keeps_its_initial_weights()
     {
         Dictionary<string, TorchSharp.torch.Tensor> Train(int epochs, string name)
         {

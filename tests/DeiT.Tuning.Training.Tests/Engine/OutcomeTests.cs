@@ -10,7 +10,7 @@ public sealed class OutcomeTests : IClassFixture<EngineJobs>
     public OutcomeTests(EngineJobs jobs) => _jobs = jobs;
 
     [Fact]
-    public void AnAbsurdLearningRateDivergesWithoutThrowing()
+    public void An_absurd_learning_rate_diverges_without_throwing()
     {
         var job = EngineJobs.Deit(epochs: 2) with { Recipe = new DeitRecipe { Epochs = 2, BatchSize = 32, WarmupEpochs = 0, BaseLr = 1e9 } };
         var outcome = new Trainer().Run(job, EngineJobs.Run(_jobs.PathIn("diverged")), _ => EpochDecision.Continue, null, CancellationToken.None);
@@ -25,7 +25,7 @@ public sealed class OutcomeTests : IClassFixture<EngineJobs>
     }
 
     [Fact]
-    public void StopFromTheCallbackEndsTheRunAfterThatEpoch()
+    public void Stop_from_the_callback_ends_the_run_after_that_epoch()
     {
         var seen = new List<int>();
         var outcome = new Trainer().Run(EngineJobs.Deit(epochs: 3), EngineJobs.Run(_jobs.PathIn("stopped")),
@@ -39,7 +39,7 @@ public sealed class OutcomeTests : IClassFixture<EngineJobs>
     }
 
     [Fact]
-    public void CancellationEndsTheRunAsCancelled()
+    public void Cancellation_ends_the_run_as_cancelled()
     {
         using var cancellation = new CancellationTokenSource();
         var steps = 0;
@@ -51,7 +51,7 @@ public sealed class OutcomeTests : IClassFixture<EngineJobs>
     }
 
     [Fact]
-    public void ACheckpointOfAnotherJobIsRefusedNamingWhatDiffers()
+    public void A_checkpoint_of_another_job_is_refused_naming_what_differs()
     {
         var directory = _jobs.PathIn("other-job");
         var job = EngineJobs.Deit(epochs: 1);

@@ -10,7 +10,7 @@ public sealed class ResumeTests : IClassFixture<EngineJobs>
     public ResumeTests(EngineJobs jobs) => _jobs = jobs;
 
     [Fact]
-    public void ResumingAfterAnEpochEqualsTheUninterruptedRun()
+    public void Resuming_after_an_epoch_equals_the_uninterrupted_run()
     {
         var job = EngineJobs.Deit(epochs: 3);
         var trainer = new Trainer();

@@ -14,7 +14,7 @@ public sealed class TeacherTests : IClassFixture<EngineJobs>
     public TeacherTests(EngineJobs jobs) => _jobs = jobs;
 
     [Fact]
-    public void ATrainedTeacherSavesLoadsFrozenAndDistills()
+    public void A_trained_teacher_saves_loads_frozen_and_distills()
     {
         var teacherPath = _jobs.PathIn("teacher.safetensors");
         var teacherJob = new TrainingJob
@@ -56,7 +56,7 @@ public sealed class TeacherTests : IClassFixture<EngineJobs>
     }
 
     [Fact]
-    public void DistillationWithoutADistillationTokenOrTeacherIsAClearError()
+    public void Distillation_without_a_distillation_token_or_teacher_is_a_clear_error()
     {
         var job = EngineJobs.Deit(epochs: 1) with { Recipe = EngineJobs.Deit().Recipe with { Distillation = DistillationType.Hard } };
         var noToken = Assert.Throws<ArgumentException>(() => new Trainer().Run(job, EngineJobs.Run(), _ => EpochDecision.Continue, null, CancellationToken.None));

@@ -11,14 +11,14 @@ namespace DeiT.Tuning.Training.Tests.Losses;
 public sealed class DistillationLossParityTests(ITestOutputHelper output, ParityFixture fixture) : IClassFixture<ParityFixture>
 {
     [Fact]
-    public void MixedTargetBuiltHereIsTheFixturesTarget() =>
+    public void Mixed_target_built_here_is_the_fixtures_target() =>
         TensorAssert.Close(fixture.MixedTarget(), fixture.Expected["mixup_target"], "mixup_target");
 
     [Theory]
     [InlineData("none_smoothing", DistillationType.None)]
     [InlineData("soft_mixup", DistillationType.Soft)]
     [InlineData("hard_mixup", DistillationType.Hard)]
-    public void LossEqualsTheReference(string name, DistillationType type)
+    public void Loss_equals_the_reference(string name, DistillationType type)
     {
         using var model = fixture.CreateModel();
         model.train();
@@ -31,7 +31,7 @@ public sealed class DistillationLossParityTests(ITestOutputHelper output, Parity
     }
 
     [Fact]
-    public void GradientOfEveryParameterAfterHardMixupBackwardEqualsTheReference()
+    public void Gradient_of_every_parameter_after_hard_mixup_backward_equals_the_reference()
     {
         using var model = fixture.CreateModel();
         model.train();
@@ -53,7 +53,7 @@ public sealed class DistillationLossParityTests(ITestOutputHelper output, Parity
     }
 
     [Fact]
-    public void SoftAndHardNeedADistillationHeadAndTeacherLogits()
+    public void Soft_and_hard_need_a_distillation_head_and_teacher_logits()
     {
         using var logits = randn(2, 3);
         using var target = full(2, 3, 1.0 / 3);
@@ -63,7 +63,7 @@ public sealed class DistillationLossParityTests(ITestOutputHelper output, Parity
     }
 
     [Fact]
-    public void NoneIsTheSoftTargetCrossEntropyOfTheClassHead()
+    public void None_is_the_soft_target_cross_entropy_of_the_class_head()
     {
         using var logits = tensor(new float[] { 2, 0, -1, 0.5f, 0.5f, 0.5f }).reshape(2, 3);
         using var target = tensor(new float[] { 1, 0, 0, 0.2f, 0.3f, 0.5f }).reshape(2, 3);

@@ -10,7 +10,7 @@ namespace DeiT.Tuning.Training.Tests.Models;
 public sealed class DropPathTests(ParityFixture fixture) : IClassFixture<ParityFixture>
 {
     [Fact]
-    public void RatesAreTheReferencesLinspace()
+    public void Rates_are_the_references_linspace()
     {
         var expected = fixture.Json.GetProperty("drop_path_rates_depth12_rate0.1").EnumerateArray().Select(e => e.GetDouble()).ToList();
         var rates = DropPathRates.Linear(0.1, 12);
@@ -19,7 +19,7 @@ public sealed class DropPathTests(ParityFixture fixture) : IClassFixture<ParityF
     }
 
     [Fact]
-    public void ModelBlocksGetTheLinearRates()
+    public void Model_blocks_get_the_linear_rates()
     {
         var model = ModelZoo.Create("deit_tiny_patch4_32", new ModelOptions { NumClasses = 10, DropPath = 0.1 });
         using var module = model.Module;
@@ -27,7 +27,7 @@ public sealed class DropPathTests(ParityFixture fixture) : IClassFixture<ParityF
     }
 
     [Fact]
-    public void TrainingDropsWholeSamplesAndScalesTheRest()
+    public void Training_drops_whole_samples_and_scales_the_rest()
     {
         using var dropPath = new DropPath(0.5);
         dropPath.train();
@@ -68,7 +68,7 @@ public sealed class DropPathTests(ParityFixture fixture) : IClassFixture<ParityF
     }
 
     [Fact]
-    public void EvaluationIsIdentity()
+    public void Evaluation_is_identity()
     {
         using var dropPath = new DropPath(0.5);
         dropPath.eval();

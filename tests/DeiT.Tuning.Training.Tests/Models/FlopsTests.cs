@@ -6,7 +6,7 @@ namespace DeiT.Tuning.Training.Tests.Models;
 public sealed class FlopsTests
 {
     [Fact]
-    public void DistilledVitCountsEveryLinearConvAndAttentionProduct()
+    public void Distilled_vit_counts_every_linear_conv_and_attention_product()
     {
         // 8×8 image, patch 4 → 4 patches + cls + dist = 6 tokens; dim 16, 2 blocks, MLP hidden 64, 5 classes, 3 channels.
         var model = new DistilledVisionTransformer("tiny", new VisionTransformerConfig(8, 4, 16, 2, 2), new ModelOptions { NumClasses = 5 });
@@ -22,7 +22,7 @@ public sealed class FlopsTests
     }
 
     [Fact]
-    public void ConvNetCountsStemBlocksShortcutsAndHead()
+    public void Convnet_counts_stem_blocks_shortcuts_and_head()
     {
         // convnet_tiny on 8×8 RGB: stem 3→16 at 8×8; stage1 16→16 at 8×8; stage2 16→32 at 4×4 (+1×1 shortcut);
         // stage3 32→64 at 2×2 (+1×1 shortcut); fc 64→10.

@@ -8,7 +8,7 @@ namespace DeiT.Tuning.Training.Tests.Models;
 public sealed class InitializationTests
 {
     [Fact]
-    public void TruncatedNormalHasTheTruncatedMomentsAndBounds()
+    public void Truncated_normal_has_the_truncated_moments_and_bounds()
     {
         using var scope = NewDisposeScope();
         manual_seed(1);
@@ -20,7 +20,7 @@ public sealed class InitializationTests
     }
 
     [Fact]
-    public void VitLinearsAndTokensGetStd002AndNormsOnesAndZeros()
+    public void Vit_linears_and_tokens_get_std002_and_norms_ones_and_zeros()
     {
         var model = ModelZoo.Create("deit_micro_distilled_patch4_28", new ModelOptions { NumClasses = 10 });
         using var module = model.Module;

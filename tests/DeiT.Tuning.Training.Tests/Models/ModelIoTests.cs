@@ -14,7 +14,7 @@ public sealed class ModelIoTests : IDisposable
     [Theory]
     [InlineData("deit_micro_distilled_patch4_28")]
     [InlineData("convnet_tiny")]
-    public void SaveThenLoadReproducesTheOutputs(string name)
+    public void Save_then_load_reproduces_the_outputs(string name)
     {
         var options = new ModelOptions { NumClasses = 3, InChannels = 1, ImageSize = 28 };
         var source = ModelZoo.Create(name, options);
@@ -77,7 +77,7 @@ public sealed class ModelIoTests : IDisposable
     }
 
     [Fact]
-    public void FrozenTeacherIsInEvaluationModeWithoutGradients()
+    public void Frozen_teacher_is_in_evaluation_mode_without_gradients()
     {
         var options = new ModelOptions { NumClasses = 3, InChannels = 1 };
         var teacher = ModelZoo.Create("convnet_tiny", options);
@@ -91,7 +91,7 @@ public sealed class ModelIoTests : IDisposable
     }
 
     [Fact]
-    public void FileUsesTimmNames()
+    public void File_uses_timm_names()
     {
         var model = ModelZoo.Create("deit_micro_distilled_patch4_28", new ModelOptions { NumClasses = 3 });
         using var module = model.Module;
@@ -104,7 +104,7 @@ public sealed class ModelIoTests : IDisposable
     }
 
     [Fact]
-    public void ACheckpointOfAnotherModelIsRejectedNamingTheMismatch()
+    public void A_checkpoint_of_another_model_is_rejected_naming_the_mismatch()
     {
         var plain = ModelZoo.Create("deit_micro_patch4_28", new ModelOptions { NumClasses = 3 });
         var distilled = ModelZoo.Create("deit_micro_distilled_patch4_28", new ModelOptions { NumClasses = 3 });

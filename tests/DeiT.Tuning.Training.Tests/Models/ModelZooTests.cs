@@ -13,7 +13,7 @@ public sealed class ModelZooTests
     [InlineData("deit_tiny_distilled_patch16_224", 5_910_800L)]
     [InlineData("deit_small_distilled_patch16_224", 22_436_432L)]
     [InlineData("deit_base_distilled_patch16_224", 87_338_192L)]
-    public void ImageNetPresetsHaveTimmsParameterCounts(string name, long expected)
+    public void Imagenet_presets_have_timms_parameter_counts(string name, long expected)
     {
         var model = ModelZoo.Create(name, new ModelOptions());
         using var module = model.Module;
@@ -21,7 +21,7 @@ public sealed class ModelZooTests
     }
 
     [Fact]
-    public void EveryPresetBuildsAndTheSmallOnesClassifyTheirImageSize()
+    public void Every_preset_builds_and_the_small_ones_classify_their_image_size()
     {
         foreach (var name in ModelZoo.Names.Where(n => !n.EndsWith("_224", StringComparison.Ordinal)))
         {
@@ -39,7 +39,7 @@ public sealed class ModelZooTests
     }
 
     [Fact]
-    public void UnknownNameListsTheKnownOnes()
+    public void Unknown_name_lists_the_known_ones()
     {
         var error = Assert.Throws<ArgumentException>(() => ModelZoo.Create("deit_huge", new ModelOptions()));
         Assert.Contains("deit_huge", error.Message);
@@ -48,14 +48,14 @@ public sealed class ModelZooTests
     }
 
     [Fact]
-    public void ImageSizeNotDivisibleByThePatchIsRejected()
+    public void Image_size_not_divisible_by_the_patch_is_rejected()
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => ModelZoo.Create("deit_tiny_patch4_32", new ModelOptions { ImageSize = 30 }));
         Assert.Contains("patch", error.Message);
     }
 
     [Fact]
-    public void DistilledTrainingForwardGivesTwoHeadsAndEvaluationTheirMean()
+    public void Distilled_training_forward_gives_two_heads_and_evaluation_their_mean()
     {
         var model = ModelZoo.Create("deit_micro_distilled_patch4_28", new ModelOptions { NumClasses = 4, InChannels = 1 });
         using var module = model.Module;

@@ -10,7 +10,7 @@ namespace DeiT.Tuning.Training.Tests.Models;
 public sealed class ParityTests(ITestOutputHelper output, ParityFixture fixture) : IClassFixture<ParityFixture>
 {
     [Fact]
-    public void EvaluationLogitsAreTheMeanOfBothHeadsAsTheReference()
+    public void Evaluation_logits_are_the_mean_of_both_heads_as_the_reference()
     {
         using var model = fixture.CreateModel();
         model.eval();
@@ -21,7 +21,7 @@ public sealed class ParityTests(ITestOutputHelper output, ParityFixture fixture)
     }
 
     [Fact]
-    public void TrainingForwardReturnsBothHeadsAsTheReference()
+    public void Training_forward_returns_both_heads_as_the_reference()
     {
         using var model = fixture.CreateModel();
         model.train();
@@ -34,7 +34,7 @@ public sealed class ParityTests(ITestOutputHelper output, ParityFixture fixture)
     }
 
     [Fact]
-    public void PositionEmbeddingResizesBicubicallyKeepingBothTokens()
+    public void Position_embedding_resizes_bicubically_keeping_both_tokens()
     {
         var grid = fixture.Json.GetProperty("pos_embed_resized_grid");
         var (h, w) = (grid[0].GetInt32(), grid[1].GetInt32());
@@ -46,7 +46,7 @@ public sealed class ParityTests(ITestOutputHelper output, ParityFixture fixture)
     }
 
     [Fact]
-    public void LoadingAtALargerImageSizeResizesThePositionEmbedding()
+    public void Loading_at_a_larger_image_size_resizes_the_position_embedding()
     {
         var grid = fixture.Json.GetProperty("pos_embed_resized_grid")[0].GetInt32();
         using var model = new DistilledVisionTransformer("parity", fixture.ModelConfig, new ModelOptions

@@ -6,14 +6,14 @@ namespace DeiT.Tuning.Training.Tests.Native;
 public class NativeLoadTests
 {
     [Fact]
-    public void TorchSharpNativeLibraryLoadsAndComputes()
+    public void Torchsharp_native_library_loads_and_computes()
     {
         using var x = torch.arange(6, dtype: torch.float32).reshape(2, 3);
         Assert.Equal(15f, x.sum().item<float>());
     }
 
     [Fact]
-    public void OutputCopyOfLibTorchSharpHasNoStrongNeedTheSystemLacks()
+    public void Output_copy_of_lib_torchsharp_has_no_strong_need_the_system_lacks()
     {
         var libstdcxx = ElfVersionNeedPatcher.FindSystemLibStdCxx();
         Assert.NotNull(libstdcxx);
@@ -26,7 +26,7 @@ public class NativeLoadTests
     }
 
     [Fact]
-    public void PatcherWeakensExactlyTheMissingVersionAndIsIdempotent()
+    public void Patcher_weakens_exactly_the_missing_version_and_is_idempotent()
     {
         var original = Path.Combine(NuGetPackageRoot(), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         var copy = Path.Combine(Path.GetTempPath(), $"libLibTorchSharp-{Guid.NewGuid():N}.so");

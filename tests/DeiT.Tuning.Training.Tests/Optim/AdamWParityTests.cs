@@ -10,7 +10,7 @@ namespace DeiT.Tuning.Training.Tests.Optim;
 public sealed class AdamWParityTests(ITestOutputHelper output, ParityFixture fixture) : IClassFixture<ParityFixture>
 {
     [Fact]
-    public void OneStepFromTheHardMixupGradientsEqualsTheReference()
+    public void One_step_from_the_hard_mixup_gradients_equals_the_reference()
     {
         var adamw = fixture.Json.GetProperty("adamw");
         Assert.Equal(DeitOptimizer.Beta1, adamw.GetProperty("betas")[0].GetDouble());
@@ -37,7 +37,7 @@ public sealed class AdamWParityTests(ITestOutputHelper output, ParityFixture fix
     }
 
     [Fact]
-    public void NoWeightDecayGroupHoldsOneDimensionalParametersAndTokens()
+    public void No_weight_decay_group_holds_one_dimensional_parameters_and_tokens()
     {
         using var model = fixture.CreateModel();
         using var optimizer = DeitOptimizer.Create(model, 1e-3, 0.05);
@@ -56,7 +56,7 @@ public sealed class AdamWParityTests(ITestOutputHelper output, ParityFixture fix
     }
 
     [Fact]
-    public void LearningRateScalesWithGlobalBatchOver512()
+    public void Learning_rate_scales_with_global_batch_over_512()
     {
         var recipe = new DeitRecipe { BaseLr = 5e-4 };
         Assert.Equal(5e-4 * 64 / 512, DeitOptimizer.ScaledLearningRate(recipe, 64), 15);

@@ -6,7 +6,7 @@ namespace DeiT.Tuning.Training.Tests.Optim;
 public sealed class CosineScheduleTests(ParityFixture fixture) : IClassFixture<ParityFixture>
 {
     [Fact]
-    public void PerEpochLearningRatesEqualTimmsCosineSchedulerWithWarmup()
+    public void Per_epoch_learning_rates_equal_timms_cosine_scheduler_with_warmup()
     {
         var json = fixture.Json.GetProperty("cosine_schedule");
         var schedule = new CosineSchedule(
@@ -22,7 +22,7 @@ public sealed class CosineScheduleTests(ParityFixture fixture) : IClassFixture<P
     }
 
     [Fact]
-    public void AfterTheLastEpochTheRateStaysAtTheMinimum()
+    public void After_the_last_epoch_the_rate_stays_at_the_minimum()
     {
         var schedule = new CosineSchedule(5e-4, 1e-5, 1e-6, 5, 30);
         Assert.Equal(1e-5, schedule.LearningRate(30));
@@ -30,11 +30,11 @@ public sealed class CosineScheduleTests(ParityFixture fixture) : IClassFixture<P
     }
 
     [Fact]
-    public void WithoutWarmupTheFirstEpochRunsAtTheBaseRate() =>
+    public void Without_warmup_the_first_epoch_runs_at_the_base_rate() =>
         Assert.Equal(5e-4, new CosineSchedule(5e-4, 1e-5, 1e-6, 0, 30).LearningRate(0), 15);
 
     [Fact]
-    public void RecipeScheduleScalesOnlyTheBaseRate()
+    public void Recipe_schedule_scales_only_the_base_rate()
     {
         var schedule = CosineSchedule.ForRecipe(new DeitRecipe { BaseLr = 5e-4, Epochs = 10, WarmupEpochs = 2 }, 256);
         Assert.Equal(2.5e-4, schedule.BaseLr, 15);

@@ -82,7 +82,7 @@ public sealed class FlatAdamWTests
     }
 
     [Fact]
-    public void SeveralStepsWithChangingLearningRateEqualTorchSharpsAdamW()
+    public void Several_steps_with_changing_learning_rate_equal_torchsharps_adamw()
     {
         var model = ModelZoo.Create(Preset, Options);
         var reference = CopyOf(model);
@@ -113,7 +113,7 @@ public sealed class FlatAdamWTests
     }
 
     [Fact]
-    public void ZeroLearningRateLeavesTheWeightsAndANewRateMovesThem()
+    public void Zero_learning_rate_leaves_the_weights_and_a_new_rate_moves_them()
     {
         var model = ModelZoo.Create(Preset, Options);
         using var optimizer = DeitOptimizer.Create(model, 1e-3, 0.05);
@@ -127,7 +127,7 @@ public sealed class FlatAdamWTests
     }
 
     [Fact]
-    public void BackwardAccumulatesIntoTheFlatGradientBufferAndZeroGradZeroesIt()
+    public void Backward_accumulates_into_the_flat_gradient_buffer_and_zero_grad_zeroes_it()
     {
         var model = ModelZoo.Create(Preset, Options);
         using var optimizer = DeitOptimizer.Create(model, 1e-3, 0.05);
@@ -146,7 +146,7 @@ public sealed class FlatAdamWTests
     }
 
     [Fact]
-    public void CheckpointRoundTripIntoAFreshModelAndOptimizerGivesTheSameNextStep()
+    public void Checkpoint_round_trip_into_a_fresh_model_and_optimizer_gives_the_same_next_step()
     {
         var model = ModelZoo.Create(Preset, Options);
         using var optimizer = DeitOptimizer.Create(model, 1e-3, 0.05);
@@ -176,7 +176,7 @@ public sealed class FlatAdamWTests
     }
 
     [Fact]
-    public void LoadingAStateDictionaryCopiesIntoTheFlatMoments()
+    public void Loading_a_state_dictionary_copies_into_the_flat_moments()
     {
         var model = ModelZoo.Create(Preset, Options);
         using var optimizer = DeitOptimizer.Create(model, 1e-3, 0.05);
@@ -192,7 +192,7 @@ public sealed class FlatAdamWTests
     }
 
     [Fact]
-    public void ParametersStayAliasedAfterModelIoLoadAndEmaUpdates()
+    public void Parameters_stay_aliased_after_model_io_load_and_ema_updates()
     {
         var model = ModelZoo.Create(Preset, Options);
         using var optimizer = DeitOptimizer.Create(model, 1e-3, 0.05);
@@ -218,7 +218,7 @@ public sealed class FlatAdamWTests
     }
 
     [Fact]
-    public void RejectsAGroupMixingDtypes()
+    public void Rejects_a_group_mixing_dtypes()
     {
         using var a = new Parameter(zeros(3));
         using var b = new Parameter(zeros(3, dtype: float64));

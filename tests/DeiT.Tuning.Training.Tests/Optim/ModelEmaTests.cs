@@ -8,7 +8,7 @@ namespace DeiT.Tuning.Training.Tests.Optim;
 public sealed class ModelEmaTests
 {
     [Fact]
-    public void UpdateMovesEachWeightTowardTheModelByOneMinusDecay()
+    public void Update_moves_each_weight_toward_the_model_by_one_minus_decay()
     {
         var model = ModelZoo.Create("convnet_tiny", new ModelOptions { NumClasses = 3, InChannels = 1 });
         using var module = model.Module;
