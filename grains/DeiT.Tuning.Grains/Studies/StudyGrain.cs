@@ -5,10 +5,7 @@ using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Grains.Hosting;
 using DeiT.Tuning.Grains.Placement;
-using DeiT.Tuning.Search;
 using DeiT.Tuning.Search.Distributions;
-using DeiT.Tuning.Search.Pruners;
-using DeiT.Tuning.Search.Samplers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,9 +14,9 @@ using Orleans.Storage;
 namespace DeiT.Tuning.Grains.Studies;
 
 /// <summary>
-/// The tuner of one study. It leases a device, asks the sampler for a configuration (running trials count as
-/// pending points), persists the trial record, then starts the trial grain on the leased device's silo. Epoch
-/// reports go through the pruner; outcomes are applied once per attempt. A watchdog timer re-dispatches trials
+/// Runs one study. It leases a device, asks its <see cref="StudyTuner"/> for a configuration (running trials count
+/// as pending points), persists the trial record, then starts the trial grain on the leased device's silo. Epoch
+/// reports go through the tuner's pruner; outcomes are applied once per attempt. A watchdog timer re-dispatches trials
 /// whose silo left or whose heartbeat went stale; they resume from their checkpoints. State is written before
 /// every reply that depends on it: each trial in its own entry (<see cref="SaveTrial"/>), then the small header
 /// (<see cref="SaveHeader"/>) when it changed too — see <see cref="StudyTrialStore"/> for the layout and order.
@@ -32,9 +29,7 @@ public sealed class StudyGrain(
 {
     private static readonly TimeSpan WatchdogPeriodMax = TimeSpan.FromSeconds(5);
 
-    private SearchSpace? _space;
-    private ISampler? _sampler;
-    private IPruner? _pruner;
+    private StudyTuner? _tuner;
     private IGrainTimer? _watchdog;
     private StudyTrialStore _trials = null!;
     /// <summary>Heartbeats sent before this activation existed went nowhere: silence counts from its creation at the earliest.</summary>
@@ -48,8 +43,8 @@ public sealed class StudyGrain(
     {
         _trials = new StudyTrialStore(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default), this.GetGrainId());
         if (S.Spec is null) return;
-        LoadAlgorithms(S.Spec);
-        if (await _trials.Load(S, _pruner!)) await SaveHeader();
+        _tuner = new StudyTuner(S.Spec, S.SamplerState, S.PrunerState);
+        if (await _trials.Load(S, _tuner.Pruner)) await SaveHeader();
         // Reactivated elsewhere mid-study (its silo died): carry on, unless this is a short-lived read-only silo.
         if (S.State is StudyState.Running or StudyState.Stopping && siloOptions.Value.WakeStudiesOnStart) EnsureWatchdog();
     }
@@ -66,13 +61,13 @@ public sealed class StudyGrain(
         }
         try
         {
-            LoadAlgorithms(spec); // a bad space, sampler or pruner is refused before anything is stored
+            _tuner = new StudyTuner(spec, samplerState: null, prunerState: null); // a bad space, sampler or pruner is refused before anything is stored
         }
         catch (SearchSpaceException e)
         {
             throw new ArgumentException($"search space: {e.Message}"); // the library's exception type is not serializable
         }
-        StudySpecValidation.Validate(spec, _space!);
+        StudySpecValidation.Validate(spec, _tuner.Space);
         if (spec.WarmStart is { } source) S.WarmStartTrials = await WarmStartTrials(spec, source);
         S.Spec = spec;
         S.State = StudyState.Created;
@@ -102,7 +97,7 @@ public sealed class StudyGrain(
         {
             try
             {
-                _space!.Validate(SearchAlgorithms.ToValues(trial.Params));
+                _tuner!.Space.Validate(SearchAlgorithms.ToValues(trial.Params));
                 return true;
             }
             catch (SearchSpaceException)
@@ -308,13 +303,11 @@ public sealed class StudyGrain(
         {
             verdict = EpochVerdict.Stop; // `search stop`: the trial waits, interrupted, for `search resume`
         }
-        else if (metrics.Epoch < EpochsOf(record) && record.RetrainOf is null && Planned(record)?.Observed != false)
+        else
         {
-            var trials = S.Trials.Select((t, i) => SearchAlgorithms.Freeze(i == index ? record : t, Spec.Metric)).ToList();
-            if (_pruner!.ShouldPrune(trials[index], trials, SearchAlgorithms.Direction(Spec)))
+            if (_tuner!.PruneReason(S.Trials, index, record, metrics) is { } pruned)
             {
-                record = Finish(record, TrialStatus.Pruned,
-                    $"pruned by {_pruner.Name} at epoch {metrics.Epoch} ({Spec.Metric} {value.ToString("G4", CultureInfo.InvariantCulture)})");
+                record = Finish(record, TrialStatus.Pruned, pruned);
                 verdict = EpochVerdict.Stop;
             }
             prunerStateChanged = KeepPrunerState();
@@ -331,7 +324,7 @@ public sealed class StudyGrain(
         var record = S.Trials[index];
         if (record.IsFinished || record.Attempt != attempt) return;
         var known = record.Epochs.Select(e => e.Epoch).ToHashSet();
-        var missing = journaled.Where(e => e.Epoch >= 1 && e.Epoch <= EpochsOf(record) && !known.Contains(e.Epoch)).ToList();
+        var missing = journaled.Where(e => e.Epoch >= 1 && e.Epoch <= Spec.EpochsOf(record) && !known.Contains(e.Epoch)).ToList();
         if (missing.Count == 0) return;
         var epochs = record.Epochs.Concat(missing).OrderBy(e => e.Epoch).ToList();
         logger.LogInformation("trial {Trial}: epochs {Epochs} recovered from its journal (their reports were lost with a silo)",
@@ -373,7 +366,7 @@ public sealed class StudyGrain(
                 };
             }
             S.Trials[index] = record;
-            if (record.Status == TrialStatus.Completed && Planned(record) is { Shared: true } shared) Publish(shared, record);
+            if (record.Status == TrialStatus.Completed && Spec.PlannedOf(record) is { Shared: true } shared) Publish(shared, record);
         }
         await SaveTrial(index);
         await SaveHeader();
@@ -624,7 +617,7 @@ public sealed class StudyGrain(
 
     /// <summary>Stores one trial's entry (O(1) in the study's size); callers store it before the header when both changed.</summary>
     private Task SaveTrial(int number) =>
-        _trials.Save(number, S.Trials[number], (_pruner as ITrialStatePruner)?.SaveTrialState(number));
+        _trials.Save(number, S.Trials[number], _tuner!.TrialPrunerState(number));
 
     /// <summary>Stores the header: spec, state, clocks, sampler, leases held and the trial count — never the trials.</summary>
     private Task SaveHeader()
@@ -636,9 +629,7 @@ public sealed class StudyGrain(
     /// <summary>Keeps in the header the state of a pruner that does not keep it per trial; true when it changed.</summary>
     private bool KeepPrunerState()
     {
-        if (_pruner is ITrialStatePruner) return false;
-        var saved = _pruner!.SaveState();
-        if (saved == S.PrunerState) return false;
+        if (_tuner!.PrunerState is not { } saved || saved == S.PrunerState) return false;
         S.PrunerState = saved;
         return true;
     }
@@ -652,25 +643,12 @@ public sealed class StudyGrain(
 
     private TrialRecord NewTrial(bool external)
     {
-        // Retrained trials ran another epoch budget: their values are not observations of the sampled objective.
-        var own = S.Trials.Where(t => t.RetrainOf is null && (t.PlanKey is null || Planned(t)?.Observed == true)).ToList();
-        // A planned trial the sampler observes may set recipe fields outside the space: it sees the space's part.
-        var frozen = S.WarmStartTrials.Concat(own.Select(t => t.PlanKey is null ? t : t with { Params = InSpace(t.Params) }))
-            .Select(t => SearchAlgorithms.Freeze(t, Spec.Metric)).ToList();
-        IReadOnlyDictionary<string, ParamValue> values;
-        if (own.Count < Spec.Enqueued.Count)
-        {
-            values = SearchAlgorithms.ToValues(Spec.Enqueued[own.Count]); // validated against the space at creation
-        }
-        else
-        {
-            values = _sampler!.Suggest(_space!, _pruner!.TrialsForSampling(S.Trials.Count, frozen), SearchAlgorithms.Direction(Spec));
-            S.SamplerState = _sampler.SaveState();
-        }
+        var parameters = _tuner!.NextParams(S.Trials, S.WarmStartTrials);
+        S.SamplerState = _tuner.SamplerState;
         return new TrialRecord
         {
             Number = S.Trials.Count,
-            Params = SearchAlgorithms.ToSettings(values),
+            Params = parameters,
             External = external,
             CreatedAt = DateTimeOffset.UtcNow,
             StartedAt = external ? DateTimeOffset.UtcNow : null,
@@ -687,16 +665,11 @@ public sealed class StudyGrain(
         CreatedAt = DateTimeOffset.UtcNow,
     };
 
-    private Dictionary<string, ParamSetting> InSpace(IReadOnlyDictionary<string, ParamSetting> parameters) =>
-        parameters.Where(p => _space!.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
-
-    private PlannedTrialSpec? Planned(TrialRecord trial) => trial.PlanKey is { } key ? Spec.Plan.FirstOrDefault(p => p.Key == key) : null;
-
     /// <summary>The runner of a trial: its epochs, and for a planned trial its model and the teacher it distills from.</summary>
     private TrialRunnerSpec RunnerOf(TrialRecord trial)
     {
-        var runner = Spec.Runner with { Epochs = EpochsOf(trial) };
-        if (Planned(trial) is not { } planned) return runner;
+        var runner = Spec.Runner with { Epochs = Spec.EpochsOf(trial) };
+        if (Spec.PlannedOf(trial) is not { } planned) return runner;
         runner = runner with { Model = planned.Model ?? runner.Model };
         if (planned.Teacher is { } key && S.Trials.FirstOrDefault(t => t.PlanKey == key) is { } teacher)
         {
@@ -718,16 +691,6 @@ public sealed class StudyGrain(
         return Spec.Direction == OptimizationDirection.Maximize ? values.Max() : values.Min();
     }
 
-    private void LoadAlgorithms(StudySpec spec)
-    {
-        _space = SearchAlgorithms.Space(spec);
-        _sampler = SearchAlgorithms.Sampler(spec);
-        _pruner = SearchAlgorithms.Pruner(spec);
-        if (S.SamplerState is not null) _sampler.LoadState(S.SamplerState);
-        if (S.PrunerState is not null) _pruner.LoadState(S.PrunerState);
-    }
-
-    private int EpochsOf(TrialRecord trial) => trial.EpochBudget ?? Spec.Runner.Epochs;
     private int TrialSeed(TrialRecord trial) => trial.Seed ?? unchecked(Spec.Seed * 1_000_003 + trial.Number);
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
     private int? IndexOf(int number) => number >= 0 && number < S.Trials.Count ? number : null;
