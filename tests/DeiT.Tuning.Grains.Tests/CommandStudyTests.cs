@@ -175,6 +175,15 @@ public sealed class CommandStudyTests(TwoSiloCluster fixture) : IClassFixture<Tw
         var badPruner = await Assert.ThrowsAsync<ArgumentException>(() => study.Create(Spec("bad-spec", 2, 1, pruner: "bogus")));
         Assert.Contains("unknown pruner 'bogus'", badPruner.Message);
         await Assert.ThrowsAsync<ArgumentException>(() => study.Create(Spec("bad-spec", 0, 1)));
+        // A model or dataset the trainer does not know would fail every trial: refused up front, naming the choices.
+        var deit = new TrialRunnerSpec { Kind = RunnerKind.Deit, Epochs = 1, Dataset = new DatasetSettings { Kind = "fake", Root = "." } };
+        var deitSpec = Spec("bad-spec", 2, 1) with { Space = "parameters: {lr: {type: float, low: 1.0e-4, high: 1.0e-2, log: true}}", Runner = deit };
+        var badModel = await Assert.ThrowsAsync<ArgumentException>(() => study.Create(deitSpec with { Runner = deit with { Model = "deit_huge" } }));
+        Assert.StartsWith("model 'deit_huge' is unknown; choose one of: deit_tiny_patch16_224,", badModel.Message);
+        var badTeacher = await Assert.ThrowsAsync<ArgumentException>(() => study.Create(deitSpec with { Runner = deit with { Teacher = "t.safetensors", TeacherModel = "regnety" } }));
+        Assert.StartsWith("teacher model 'regnety' is unknown", badTeacher.Message);
+        var badData = await Assert.ThrowsAsync<ArgumentException>(() => study.Create(deitSpec with { Runner = deit with { Dataset = new DatasetSettings { Kind = "imagenet", Root = "." } } }));
+        Assert.Equal("dataset 'imagenet' is unknown; use one of: fashion-mnist, mnist, cifar10, cifar100, imagefolder, webdataset, fake", badData.Message);
         Assert.Null(await study.GetSnapshot());
         await Assert.ThrowsAsync<KeyNotFoundException>(() => study.Run());
 

@@ -53,6 +53,13 @@ public static class StudySpecValidation
                 throw new ArgumentException($"batch size must be at least 1 (got {spec.Runner.BatchSize})");
         }
         if (spec.Runner.Kind != RunnerKind.Deit) return;
+        // A name the trainer does not know would fail every trial: refuse it before anything is stored.
+        if (!Training.Data.DatasetCatalog.Kinds.Contains(spec.Runner.Dataset!.Kind))
+            throw new ArgumentException($"dataset '{spec.Runner.Dataset.Kind}' is unknown; use one of: {string.Join(", ", Training.Data.DatasetCatalog.Kinds)}");
+        foreach (var (setting, model) in new[] { ("model", spec.Runner.Model), ("teacher model", spec.Runner.TeacherModel) }
+                     .Concat(spec.Plan.SelectMany(p => new[] { ($"planned trial '{p.Key}' model", p.Model), ($"planned trial '{p.Key}' teacher model", p.TeacherModel) })))
+            if (model is not null && !Training.Models.ModelZoo.Names.Contains(model))
+                throw new ArgumentException($"{setting} '{model}' is unknown; choose one of: {string.Join(", ", Training.Models.ModelZoo.Names)}");
         if (spec.Runner.Precision is { } precision) Training.Engine.PrecisionChoice.Parse(precision, "runner precision");
         if (space.Parameters.FirstOrDefault(p => !Trials.Runners.RecipeParameters.Names.Contains(p.Name) && p.Name != Trials.Runners.PrecisionParameter.Name) is { } unknown)
             throw new ArgumentException($"space parameter '{unknown.Name}' is not part of the DeiT recipe; the deit runner knows {string.Join(", ", Trials.Runners.RecipeParameters.Names)}");

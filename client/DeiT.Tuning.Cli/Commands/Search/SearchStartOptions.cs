@@ -148,6 +148,7 @@ public sealed class SearchStartOptions
     private DatasetSettings Dataset(ParseResult result)
     {
         var kind = result.GetValue(_dataset)!;
+        if (!DatasetCatalog.Kinds.Contains(kind)) throw new CliException($"--dataset '{kind}' is not one of: {string.Join(", ", DatasetCatalog.Kinds)}");
         var root = result.GetValue(_dataRoot) ?? (kind == "fashion-mnist" ? DatasetCatalog.DefaultFashionMnistRoot
             : !DatasetCatalog.ReadsFiles(kind) ? "."
             : throw new CliException($"--data-root is required for --dataset {kind}: give the folder holding its files on the silos"));
