@@ -226,7 +226,10 @@ public sealed class CliTests : IDisposable
         AssertFails(_cli.Run("plot", "curves", "--study", "at", "--out", "curves.png"), 4, "no trial has reported an epoch");
         AssertFails(_cli.Run("plot", "importance", "--study", "at", "--out", "importance.png"), 4,
             "--study at: fANOVA needs at least 2 completed trials whose parameters fit the study's space and whose values differ; it has 1 completed");
-        AssertFails(_cli.Run("study", "tell", "--study", "at", "--trial", "0", "--value", "0.7"), 2, "already told");
+        AssertFails(_cli.Run("study", "tell", "--study", "at", "--trial", "0", "--value", "0.7"), 2, "trial 0 was already told (completed, value 0.5)");
+        AssertFails(_cli.Run("search", "resume", "--study", "at"), 2, "study at is an ask-and-tell study, with nothing to resume: `deit-tune study ask --study at`");
+        Assert.Equal(0, _cli.Run("export", "--study", "at", "--out", Path.Combine("new", "folder", "at.csv")).ExitCode); // folders made as needed
+        Assert.StartsWith("number,", File.ReadAllText(Path.Combine(_cli.Folder, "new", "folder", "at.csv")));
         AssertFails(_cli.Run("study", "tell", "--study", "at", "--trial", "5", "--value", "0.7"), 2, "has no trial 5");
         var board = _cli.Run("leaderboard", "--study", "at", "--json");
         using var doc = JsonDocument.Parse(board.Stdout);

@@ -50,6 +50,12 @@ public static class DeitTuneCli
             Console.Error.WriteLine("cancelled");
             return 130;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file the command reads or writes (a full disk, a folder without write permission): the OS's reason names it.
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 3;
+        }
     }
 
     /// <summary>

@@ -269,7 +269,8 @@ public sealed class StudyGrain(
         if (record.IsFinished)
         {
             if (record.Status == status && record.Value == value) return record; // the same tell twice
-            throw new InvalidOperationException($"trial {number} was already told ({record.Status}, value {record.Value})");
+            throw new InvalidOperationException($"trial {number} was already told ({record.Status.ToString().ToLowerInvariant()}" +
+                (record.Value is { } told ? $", value {told.ToString(CultureInfo.InvariantCulture)})" : ")"));
         }
         if (status == TrialStatus.Running) throw new ArgumentException("tell needs a final state: completed, pruned or failed");
         if (status == TrialStatus.Completed && (value is null || !double.IsFinite(value.Value)))

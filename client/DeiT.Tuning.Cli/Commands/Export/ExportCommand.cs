@@ -36,6 +36,7 @@ public static class ExportCommand
                 : Csv(snapshot);
             if (result.GetValue(output) is { } file)
             {
+                Directory.CreateDirectory(file.DirectoryName!);
                 await File.WriteAllTextAsync(file.FullName, text, cancellationToken);
                 Console.Error.WriteLine($"wrote {snapshot.Trials.Count} trials to {file.FullName}");
             }

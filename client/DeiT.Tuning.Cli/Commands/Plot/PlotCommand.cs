@@ -91,6 +91,7 @@ public static class PlotCommand
             if (!snapshot.Trials.Any(t => t.Value is not null))
                 throw new CliException($"--study {snapshot.Spec.Name}: no trial has a value yet; plot once trials have finished", 4);
             var (plot, figures) = draw(result, snapshot);
+            Directory.CreateDirectory(file.DirectoryName!);
             plot.SavePng(file.FullName, result.GetValue(width), result.GetValue(height));
             if (result.GetValue(GlobalOptions.Json))
             {

@@ -58,6 +58,7 @@ public static class SearchCommand
             await using var connection = await OpenForRunning(result, cancellationToken);
             var name = result.GetValue(study)!;
             var snapshot = await StudyAccess.RequireSnapshot(connection, name);
+            RefuseAskAndTell(snapshot, "resume");
             var grain = connection.Client.GetGrain<IStudyGrain>(name);
             if (snapshot is { State: StudyState.Finished, StopReason: { } reason })
             {
@@ -88,7 +89,7 @@ public static class SearchCommand
                 : (TimeSpan?)null;
             await using var connection = await OpenForRunning(result, cancellationToken);
             var name = result.GetValue(study)!;
-            await StudyAccess.RequireSnapshot(connection, name);
+            RefuseAskAndTell(await StudyAccess.RequireSnapshot(connection, name), "extend");
             var grain = connection.Client.GetGrain<IStudyGrain>(name);
             try
             {
@@ -101,6 +102,14 @@ public static class SearchCommand
             return await RunAndFollow(result, connection, grain, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>An ask-and-tell study has no budget and runs nothing itself: the caller's `study ask`/`tell` drive it.</summary>
+    private static void RefuseAskAndTell(StudySnapshot snapshot, string verb)
+    {
+        if (snapshot.Spec.Runner.Kind == RunnerKind.AskTell)
+            throw new CliException($"study {snapshot.Spec.Name} is an ask-and-tell study, with nothing to {verb}: `deit-tune study ask --study {snapshot.Spec.Name}` " +
+                                   "gives its next trial and `study tell` records the value");
     }
 
     private static Command Delete()
