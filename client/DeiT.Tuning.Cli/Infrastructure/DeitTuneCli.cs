@@ -50,6 +50,12 @@ public static class DeitTuneCli
             Console.Error.WriteLine("cancelled");
             return 130;
         }
+        catch (InvalidDataException e)
+        {
+            // A file given that is not what the command needs (weights of another model, a corrupt dataset file).
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A file the command reads or writes (a full disk, a folder without write permission): the OS's reason names it.

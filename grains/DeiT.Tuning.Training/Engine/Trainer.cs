@@ -23,6 +23,9 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(onEpoch);
         RecipeValidation.ThrowIfInvalid(job.Recipe);
+        // The folders the run writes to are made (or refused) before the first epoch, not after it.
+        foreach (var folder in new[] { options.CheckpointDirectory, ParentOf(options.OutputPath), ParentOf(options.BestWeightsPath) }.OfType<string>())
+            Directory.CreateDirectory(folder);
 
         using var setup = TrainingSetup.Create(job, options);
         var store = options.CheckpointDirectory is { } directory ? new CheckpointStore(directory, JobFingerprint.Of(job)) : null;
@@ -67,11 +70,12 @@ public sealed class Trainer
         return Finish(setup, options, new TrainingOutcome.Completed(reports));
     }
 
+    private static string? ParentOf(string? path) => path is null ? null : Path.GetDirectoryName(Path.GetFullPath(path));
+
     private static TrainingOutcome Finish(TrainingSetup setup, TrainingRunOptions options, TrainingOutcome outcome)
     {
         if (options.OutputPath is { } path)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             ModelIo.Save(setup.EvaluatedModel, path);
             ModelCard.For(setup.Job, $"last epoch ({outcome.Epochs.Count})", Metrics(outcome.Epochs.LastOrDefault())).SaveBeside(path);
         }

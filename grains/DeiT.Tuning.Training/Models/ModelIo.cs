@@ -48,6 +48,10 @@ public static class ModelIo
 
     private static bool IsHead(string name) => name.StartsWith("head.", StringComparison.Ordinal) || name.StartsWith("head_dist.", StringComparison.Ordinal);
 
+    /// <summary>The first few names of a list (a whole model's worth helps nobody), and how many more.</summary>
+    private static string Some(IReadOnlyList<string> names) =>
+        string.Join(", ", names.Take(6)) + (names.Count > 6 ? $", … {names.Count - 6} more" : "");
+
     private static IReadOnlyList<string> LoadInto(IImageClassifier model, string path, bool replaceHeads)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -63,8 +67,11 @@ public static class ModelIo
         var missing = own.Keys.Except(loaded.Keys).ToList();
         var unexpected = loaded.Keys.Except(own.Keys).ToList();
         if (missing.Count > 0 || unexpected.Count > 0)
-            throw new InvalidDataException(
-                $"'{path}' does not fit model '{model.PresetName}': missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}]");
+        {
+            var card = ModelCard.ReadBeside(path);
+            throw new InvalidDataException($"'{path}' does not fit model '{model.PresetName}': missing [{Some(missing)}], unexpected [{Some(unexpected)}]" +
+                (card is not null && card.Model != model.PresetName ? $"; its model card says '{card.Model}': give that model" : ""));
+        }
 
         using var _ = no_grad();
         var replaced = new List<string>();

@@ -67,6 +67,11 @@ public sealed class TrainingCommandsTests : IDisposable
         Assert.Equal(0, code);
         using (var evaluation = JsonDocument.Parse(stdout))
             Assert.Equal("deit_micro_patch4_28", evaluation.RootElement.GetProperty("model").GetString());
+        string stderr;
+        (code, _, stderr) = await ConsoleCapture.RunAsync($"eval --model deit_micro_distilled_patch4_28 --weights {weights} --test-limit 64 --threads 1");
+        Assert.Equal(2, code); // another model's weights: one line naming what is missing and the model the card names
+        Assert.Contains("does not fit model 'deit_micro_distilled_patch4_28': missing [dist_token, head_dist.weight, head_dist.bias], unexpected []; " +
+                        "its model card says 'deit_micro_patch4_28': give that model", stderr);
 
         (code, stdout, _) = await ConsoleCapture.RunAsync($"train --model deit_micro_patch4_28 --init {weights} --epochs 1 --lr 1e-3 {Tiny} --json");
 

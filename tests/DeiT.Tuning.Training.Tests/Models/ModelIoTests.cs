@@ -116,6 +116,9 @@ public sealed class ModelIoTests : IDisposable
         ModelIo.Save(plain, path);
         Assert.Contains("dist_token", Assert.Throws<InvalidDataException>(() => ModelIo.Load(distilled, path)).Message);
         Assert.Contains("head.weight", Assert.Throws<InvalidDataException>(() => ModelIo.Load(wider, path)).Message);
+        var deeper = ModelZoo.Create("deit_tiny_patch4_32", new ModelOptions { NumClasses = 3, ImageSize = 28 });
+        using var m4 = deeper.Module;
+        Assert.Matches(@"missing \[(blocks\.\d+\.[a-z0-9_.]+, ){6}… \d+ more\]", Assert.Throws<InvalidDataException>(() => ModelIo.Load(deeper, path)).Message); // a few names, then a count
         Assert.Throws<FileNotFoundException>(() => ModelIo.Load(plain, Path.Combine(folder, "missing.safetensors")));
     }
 }
