@@ -10,6 +10,32 @@ public sealed class TrialFilesTests(SeparateRootsCluster fixture) : IClassFixtur
     private string RootOf(TrialRecord trial) => fixture.CheckpointRootOf(fixture.Cluster.Silos.Single(s => s.SiloAddress.ToParsableString() == trial.Silo).Name);
 
     [Fact]
+    public async Task Following_a_trial_prints_each_line_of_its_log_once_as_it_is_written_on_another_host()
+    {
+        var study = fixture.Client.GetGrain<IStudyGrain>("follow");
+        await study.Create(new StudySpec
+        {
+            Name = "follow", Space = FakeTrainingScript.Space, Sampler = "random", Trials = 1, Parallel = 1, Seed = 3,
+            Runner = new TrialRunnerSpec
+            {
+                Kind = RunnerKind.Command, Epochs = 1,
+                Command = ["/bin/sh", "-c", "for i in 1 2 3 4 5 6; do echo \"line $i ü\" >&2; sleep 0.2; done; printf 'no line end' >&2; echo epoch=1 top1=$0", "{x}"],
+            },
+        });
+        var elsewhere = Directory.CreateTempSubdirectory("deit-follow-").FullName;
+        var (output, progress) = (new StringWriter(), new StringWriter());
+        var follower = new Cli.Commands.Trials.TrialLogFollower(study, new TrialFileReader(fixture.Client, elsewhere), output, progress);
+        await study.Run();
+        var ended = await follower.Run("follow", 0, 40, TimeSpan.FromMilliseconds(50), CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(TrialStatus.Completed, ended.Status);
+        var onItsHost = File.ReadAllLines(Path.Combine(RootOf(ended), TrialFolder.Relative("follow", 0), TrialFolder.Log));
+        Assert.Equal(onItsHost, output.ToString().TrimEnd('\n').Split('\n')); // every line once, in order, the unfinished last one at the end
+        Assert.Equal([.. Enumerable.Range(1, 6).Select(i => $"line {i} ü"), "no line end"], onItsHost[1..]);
+        Directory.Delete(elsewhere, recursive: true);
+    }
+
+    [Fact]
     public async Task A_client_reads_each_trials_log_from_the_silo_that_ran_it()
     {
         var study = fixture.Client.GetGrain<IStudyGrain>("files");

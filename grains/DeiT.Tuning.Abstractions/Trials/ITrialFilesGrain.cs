@@ -24,4 +24,30 @@ public interface ITrialFilesGrain : IGrainWithStringKey
 /// <summary>Part of a file; <see cref="Version"/> (its last write time) changes when the file is rewritten, so a copy
 /// made of several chunks knows whether they all come from the same file.</summary>
 [GenerateSerializer, Immutable, Alias("deit.FileChunk")]
-public sealed record FileChunk([property: Id(0)] long Length, [property: Id(1)] long Version, [property: Id(2)] byte[] Bytes);
+public sealed record FileChunk([property: Id(0)] long Length, [property: Id(1)] long Version, [property: Id(2)] byte[] Bytes)
+{
+    /// <summary>Up to <paramref name="count"/> bytes (at most <see cref="ITrialFilesGrain.MaxChunkBytes"/>) of the file
+    /// from <paramref name="offset"/>, which may still be growing; null when there is no such file.</summary>
+    public static async Task<FileChunk?> ReadAsync(string path, long offset, int count)
+    {
+        if (offset < 0 || count < 0) throw new ArgumentOutOfRangeException(nameof(offset), $"offset {offset} and count {count} must not be negative");
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, useAsync: true);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        await using (stream)
+        {
+            var length = stream.Length;
+            var version = File.GetLastWriteTimeUtc(path).Ticks;
+            var bytes = new byte[(int)Math.Clamp(length - offset, 0, Math.Min(count, ITrialFilesGrain.MaxChunkBytes))];
+            stream.Position = Math.Min(offset, length);
+            await stream.ReadExactlyAsync(bytes);
+            return new FileChunk(length, version, bytes);
+        }
+    }
+}

@@ -35,6 +35,15 @@ public sealed class TrialFileReader(IGrainFactory grains, string? localCheckpoin
         return new TrialFileContent(source, stream, unreachable);
     }
 
+    /// <summary>Up to <paramref name="count"/> bytes of the file from <paramref name="offset"/>, with its length (this
+    /// machine's copy, else the silo's): for following a log as it grows. A null chunk: the file is nowhere yet.</summary>
+    public async Task<(string Source, FileChunk? Chunk, string? Unreachable)> ReadAt(string study, TrialRecord trial, string file, long offset, int count)
+    {
+        var relative = Path.Combine(TrialFolder.Relative(study, trial.Number), file);
+        if (LocalPath(relative) is { } local && await FileChunk.ReadAsync(local, offset, count) is { } chunk) return (local, chunk, null);
+        return await FromSilo(trial, relative, files => files.Read(relative, offset, count));
+    }
+
     /// <summary>Copies the file to <paramref name="destination"/> (whole, or not at all); returns where it came from,
     /// or null (with why, when its silo cannot be asked) when it is nowhere.</summary>
     public async Task<(string? Source, string? Unreachable)> CopyTo(string study, TrialRecord trial, string file, string destination, CancellationToken cancellationToken = default)

@@ -12,29 +12,7 @@ public sealed class TrialFilesGrain(IOptions<TuningSiloOptions> options) : Grain
     public Task<IReadOnlyList<string>?> Tail(string relativePath, int lines) =>
         Task.FromResult(TextTail.Read(PathOf(relativePath), lines));
 
-    public async Task<FileChunk?> Read(string relativePath, long offset, int count)
-    {
-        if (offset < 0 || count < 0) throw new ArgumentOutOfRangeException(nameof(offset), $"offset {offset} and count {count} must not be negative");
-        var path = PathOf(relativePath);
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, useAsync: true);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        await using (stream)
-        {
-            var length = stream.Length;
-            var version = File.GetLastWriteTimeUtc(path).Ticks;
-            var bytes = new byte[(int)Math.Clamp(length - offset, 0, Math.Min(count, ITrialFilesGrain.MaxChunkBytes))];
-            stream.Position = Math.Min(offset, length);
-            await stream.ReadExactlyAsync(bytes);
-            return new FileChunk(length, version, bytes);
-        }
-    }
+    public Task<FileChunk?> Read(string relativePath, long offset, int count) => FileChunk.ReadAsync(PathOf(relativePath), offset, count);
 
     private string PathOf(string relativePath) => CheckpointPaths.Inside(options.Value.CheckpointRoot, relativePath);
 }

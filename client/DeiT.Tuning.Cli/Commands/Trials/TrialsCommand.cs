@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Cli.Cluster;
 using DeiT.Tuning.Cli.Infrastructure;
 using Spectre.Console;
@@ -14,17 +15,30 @@ public static class TrialsCommand
         var study = StudyAccess.StudyOption();
         var trial = new Option<int?>("--trial") { Description = "Show this trial: its record, every epoch, and the last lines of its log (what its process printed)" };
         var logLines = new Option<int>("--log-lines") { Description = "How many of the log's last lines --trial shows", DefaultValueFactory = _ => 40 };
+        var follow = new Option<bool>("--follow", "-f") { Description = "With --trial: print the log's new lines as they are written, until the trial finishes (Ctrl+C stops)" };
         var checkpointRoot = StudyAccess.CheckpointRootOption("where --trial reads the trial's log");
-        foreach (var option in new Option[] { study, trial, logLines, checkpointRoot }) command.Options.Add(option);
+        foreach (var option in new Option[] { study, trial, logLines, follow, checkpointRoot }) command.Options.Add(option);
         command.SetAction(async (result, cancellationToken) =>
         {
             if (result.GetValue(logLines) < 0) throw new CliException($"--log-lines {result.GetValue(logLines)}: give 0 or more");
             await using var connection = await StudyAccess.OpenForReading(result, cancellationToken);
             var snapshot = await StudyAccess.RequireSnapshot(connection, result.GetValue(study)!);
+            if (result.GetValue(follow) && result.GetValue(trial) is null) throw new CliException("--follow: give the trial to follow with --trial N");
+            if (result.GetValue(follow) && result.GetValue(GlobalOptions.Json)) throw new CliException("--follow prints the log as it grows: leave out --json (or read `trials --trial N --json` now and then)");
             if (result.GetValue(trial) is { } number)
             {
                 var record = snapshot.Trials.FirstOrDefault(t => t.Number == number)
                     ?? throw new CliException($"--trial {number}: study {snapshot.Spec.Name} has trials 0 to {snapshot.Trials.Count - 1}", snapshot.Trials.Count == 0 ? 4 : 2);
+                if (result.GetValue(follow))
+                {
+                    Console.Error.WriteLine($"following the log of trial {number} of {snapshot.Spec.Name} ({StudyViews.Params(record)}); Ctrl+C stops");
+                    var follower = new TrialLogFollower(connection.Client.GetGrain<IStudyGrain>(snapshot.Spec.Name),
+                        StudyAccess.TrialFiles(connection, result.GetValue(checkpointRoot)), Console.Out, Console.Error);
+                    var ended = await follower.Run(snapshot.Spec.Name, number, result.GetValue(logLines), TrialLogFollower.DefaultPoll, cancellationToken);
+                    Console.Error.WriteLine($"trial {number}: {StudyViews.State(ended)}" + (ended.Value is { } v ? $", {snapshot.Spec.Metric} {StudyViews.Format(v)}" : "") +
+                                            (ended.Reason is { } why ? $" ({why})" : ""));
+                    return 0;
+                }
                 var log = await TrialDetail.ReadLog(StudyAccess.TrialFiles(connection, result.GetValue(checkpointRoot)), snapshot, record, result.GetValue(logLines));
                 if (result.GetValue(GlobalOptions.Json)) JsonOutput.Write(TrialDetail.Json(record, log));
                 else TrialDetail.Write(snapshot, record, log);

@@ -1,0 +1,79 @@
+using System.Text;
+using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
+
+namespace DeiT.Tuning.Cli.Commands.Trials;
+
+/// <summary>
+/// `trials --study S --trial N --follow`: the end of a trial's log, then every line as it is written, until the trial
+/// has finished and its log is read to the end (as `kubectl logs -f`). The log is read from this machine's checkpoint
+/// root when it has it, else from the silo running the trial; an attempt that moves to another silo is followed there.
+/// </summary>
+public sealed class TrialLogFollower(IStudyGrain study, TrialFileReader files, TextWriter output, TextWriter progress)
+{
+    private const int TailBytes = 256 * 1024;
+    public static readonly TimeSpan DefaultPoll = TimeSpan.FromSeconds(1);
+
+    private string? _source;
+    private long _position;
+    private readonly List<byte> _partial = [];
+
+    /// <summary>Follows trial <paramref name="number"/>; returns its record once it has finished and every line is out.</summary>
+    public async Task<TrialRecord> Run(string name, int number, int lines, TimeSpan poll, CancellationToken cancellationToken)
+    {
+        string? said = null;
+        while (true)
+        {
+            var trial = await Trial(name, number);
+            var finished = trial.IsFinished; // read before the log: the lines it wrote before finishing are all there
+            // Until it knows where the log is, it asks for its length only.
+            var (source, chunk, unreachable) = await files.ReadAt(name, trial, TrialFolder.Log, _source is null ? 0 : _position, _source is null ? 0 : ITrialFilesGrain.MaxChunkBytes);
+            var note = unreachable ?? (chunk is null ? $"waiting for the log of trial {number} (it has not started)" : null);
+            if (note is not null && note != said) await progress.WriteLineAsync(note);
+            said = note;
+            if (chunk is not null)
+            {
+                if (source != _source || chunk.Length < _position) await Restart(name, trial, source, chunk.Length, lines);
+                else Print(chunk.Bytes);
+            }
+            if (finished && (chunk is null || _position >= chunk.Length))
+            {
+                if (_partial.Count > 0) await output.WriteLineAsync(Encoding.UTF8.GetString([.. _partial]));
+                return trial;
+            }
+            await Task.Delay(poll, cancellationToken);
+        }
+    }
+
+    private async Task<TrialRecord> Trial(string name, int number) =>
+        (await study.GetSnapshot())?.Trials.FirstOrDefault(t => t.Number == number)
+        ?? throw new InvalidOperationException($"trial {number} of study {name} is gone (the study was deleted?)");
+
+    /// <summary>Starts on a log it has not read yet (the first, or another silo's): its last lines, then from its end.</summary>
+    private async Task Restart(string name, TrialRecord trial, string source, long length, int lines)
+    {
+        if (_source is not null) await progress.WriteLineAsync($"== now following {source}");
+        _source = source;
+        _partial.Clear();
+        var start = Math.Max(0, length - TailBytes);
+        var (_, chunk, _) = await files.ReadAt(name, trial, TrialFolder.Log, start, (int)(length - start));
+        var bytes = chunk?.Bytes ?? [];
+        // Whole lines only: the first one when the read began mid-file, the last one until its line end arrives.
+        var first = start == 0 ? 0 : Array.IndexOf(bytes, (byte)'\n') + 1;
+        var end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        var text = end > first ? Encoding.UTF8.GetString(bytes, first, end - first).TrimEnd('\n').Split('\n') : [];
+        foreach (var line in text.TakeLast(lines)) await output.WriteLineAsync(line.TrimEnd('\r'));
+        _position = start + end;
+    }
+
+    /// <summary>Writes the complete lines of what was appended; a line still being written waits for its end.</summary>
+    private void Print(byte[] appended)
+    {
+        _position += appended.Length;
+        _partial.AddRange(appended);
+        var end = _partial.LastIndexOf((byte)'\n') + 1;
+        if (end == 0) return;
+        foreach (var line in Encoding.UTF8.GetString([.. _partial[..end]]).TrimEnd('\n').Split('\n')) output.WriteLine(line.TrimEnd('\r'));
+        _partial.RemoveRange(0, end);
+    }
+}
