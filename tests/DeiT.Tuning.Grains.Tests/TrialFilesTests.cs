@@ -7,21 +7,24 @@ namespace DeiT.Tuning.Grains.Tests;
 /// from the silo that ran it.</summary>
 public sealed class TrialFilesTests(SeparateRootsCluster fixture) : IClassFixture<SeparateRootsCluster>
 {
+    /// <summary>A study of <paramref name="trials"/> one-epoch trials, all at once, each running <paramref name="script"/> with x as $0.</summary>
+    private async Task<IStudyGrain> CommandStudy(string name, int trials, string script)
+    {
+        var study = fixture.Client.GetGrain<IStudyGrain>(name);
+        await study.Create(new StudySpec
+        {
+            Name = name, Space = FakeTrainingScript.Space, Sampler = "random", Trials = trials, Parallel = trials, Seed = 3,
+            Runner = new TrialRunnerSpec { Kind = RunnerKind.Command, Epochs = 1, Command = ["/bin/sh", "-c", script, "{x}"] },
+        });
+        return study;
+    }
+
     private string RootOf(TrialRecord trial) => fixture.CheckpointRootOf(fixture.Cluster.Silos.Single(s => s.SiloAddress.ToParsableString() == trial.Silo).Name);
 
     [Fact]
     public async Task Following_a_trial_prints_each_line_of_its_log_once_as_it_is_written_on_another_host()
     {
-        var study = fixture.Client.GetGrain<IStudyGrain>("follow");
-        await study.Create(new StudySpec
-        {
-            Name = "follow", Space = FakeTrainingScript.Space, Sampler = "random", Trials = 1, Parallel = 1, Seed = 3,
-            Runner = new TrialRunnerSpec
-            {
-                Kind = RunnerKind.Command, Epochs = 1,
-                Command = ["/bin/sh", "-c", "for i in 1 2 3 4 5 6; do echo \"line $i ü\" >&2; sleep 0.2; done; printf 'no line end' >&2; echo epoch=1 top1=$0", "{x}"],
-            },
-        });
+        var study = await CommandStudy("follow", 1, "for i in 1 2 3 4 5 6; do echo \"line $i ü\" >&2; sleep 0.2; done; printf 'no line end' >&2; echo epoch=1 top1=$0");
         var elsewhere = Directory.CreateTempSubdirectory("deit-follow-").FullName;
         var (output, progress) = (new StringWriter(), new StringWriter());
         var follower = new Cli.Commands.Trials.TrialLogFollower(study, new TrialFileReader(fixture.Client, elsewhere), output, progress);
@@ -38,16 +41,7 @@ public sealed class TrialFilesTests(SeparateRootsCluster fixture) : IClassFixtur
     [Fact]
     public async Task A_client_reads_each_trials_log_from_the_silo_that_ran_it()
     {
-        var study = fixture.Client.GetGrain<IStudyGrain>("files");
-        await study.Create(new StudySpec
-        {
-            Name = "files", Space = FakeTrainingScript.Space, Sampler = "random", Trials = 4, Parallel = 4, Seed = 3,
-            Runner = new TrialRunnerSpec
-            {
-                Kind = RunnerKind.Command, Epochs = 1,
-                Command = ["/bin/sh", "-c", "echo \"x is $0\" >&2; echo progress; echo epoch=1 top1=$0", "{x}"],
-            },
-        });
+        var study = await CommandStudy("files", 4, "echo \"x is $0\" >&2; echo progress; echo epoch=1 top1=$0");
         await study.Run();
         var done = await StudyWaiting.UntilSettled(study);
         Assert.All(done.Trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
