@@ -1,11 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using DeiT.Tuning.Cli.Infrastructure;
-using DeiT.Tuning.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -75,7 +72,7 @@ public sealed class TuningConnection : IAsyncDisposable
                     // the silo is still starting or just stopped: look again
                 }
             }
-            else if (TryLockFolder(folder) is { } folderLock)
+            else if (EmbeddedSilo.TryLockFolder(folder) is { } folderLock)
             {
                 return await StartEmbeddedAsync(folder, folderLock, keepStudiesRunning, siloArgs, cancellationToken);
             }
@@ -106,7 +103,7 @@ public sealed class TuningConnection : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables("DEIT_TUNE_").Build();
-        QuietLogging(builder);
+        QuietHostLogging.Apply(builder);
         builder.Services.AddSingleton<IClientConnectionRetryFilter, GiveUpRetryFilter>();
         builder.UseOrleansClient(client =>
         {
@@ -151,126 +148,13 @@ public sealed class TuningConnection : IAsyncDisposable
     {
         try
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                var (settings, portsPicked) = EmbeddedSettings(folder, keepStudiesRunning, siloArgs);
-                if (!portsPicked) ThrowIfPortTaken(settings);
-                if (keepStudiesRunning && attempt == 1) await VerifyDevices(settings, cancellationToken);
-                var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = folder });
-                QuietLogging(builder);
-                TuningSiloHost.Configure(builder, settings);
-                var host = builder.Build();
-                try
-                {
-                    await host.StartAsync(cancellationToken);
-                }
-                catch (Exception e) when (SiloPortsInUse.Caused(e))
-                {
-                    host.Dispose();
-                    // A free port picked for the silo can be taken by another process before the silo binds it: pick again.
-                    if (portsPicked && attempt < 3) continue;
-                    throw new CliException(SiloPortsInUse.Describe(e, settings).Message, 3);
-                }
-                new EmbeddedSiloFile(Environment.ProcessId, settings.GatewayPort, settings.SiloPort, settings.ClusterId).Write(folder);
-                return new TuningConnection(host, ConnectionKind.Embedded, $"embedded silo in {Path.Combine(folder, EmbeddedSiloFile.Folder)}", folderLock);
-            }
+            var host = await EmbeddedSilo.StartAsync(folder, keepStudiesRunning, siloArgs, cancellationToken);
+            return new TuningConnection(host, ConnectionKind.Embedded, $"embedded silo in {Path.Combine(folder, EmbeddedSiloFile.Folder)}", folderLock);
         }
         catch
         {
             await folderLock.DisposeAsync();
             throw;
         }
-    }
-
-    private static void ThrowIfPortTaken(SiloSettings settings)
-    {
-        try
-        {
-            SiloPortsInUse.ThrowIfTaken(settings);
-        }
-        catch (SiloConfigurationException e)
-        {
-            throw new CliException(e.Message);
-        }
-    }
-
-    /// <summary>A silo that will train checks its CUDA devices first (only the ones that run trials need to).</summary>
-    private static async Task VerifyDevices(SiloSettings settings, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await SiloDeviceCheck.VerifyAsync(settings, Console.Error, cancellationToken);
-        }
-        catch (SiloConfigurationException e)
-        {
-            throw new CliException(e.Message);
-        }
-    }
-
-    /// <summary>The folder's silo: the same configuration keys as `silo` (appsettings.json, DEIT_TUNE_*), on free ports
-    /// unless they are configured (<c>PortsPicked</c>: neither is, and each call picks both afresh).</summary>
-    private static (SiloSettings Settings, bool PortsPicked) EmbeddedSettings(string folder, bool keepStudiesRunning, string[]? args = null)
-    {
-        var configuration = new ConfigurationBuilder().SetBasePath(folder);
-        TuningSiloHost.AddSources(configuration, args ?? []);
-        var built = configuration.Build();
-        SiloSettings settings;
-        try
-        {
-            settings = SiloSettings.From(built);
-        }
-        catch (SiloConfigurationException e)
-        {
-            throw new CliException(e.Message);
-        }
-        if (settings.Clustering != ClusteringKind.Localhost)
-            throw new CliException($"Clustering={settings.Clustering} is set, but no --cluster was given: pass --cluster (or DEIT_TUNE_CLUSTER) to use that cluster");
-        return (settings with
-        {
-            SiloPort = built["SiloPort"] is null ? FreePort() : settings.SiloPort,
-            GatewayPort = built["GatewayPort"] is null ? FreePort() : settings.GatewayPort,
-            Devices = built["Devices"] is null ? Grains.Devices.DeviceList.Parse($"cpu:{Environment.ProcessorCount}x1") : settings.Devices,
-            WakeStudiesOnStart = keepStudiesRunning,
-            // The user's own process: datasets may be anywhere on this machine.
-            ConfineDataPaths = false,
-        }, built["SiloPort"] is null && built["GatewayPort"] is null);
-    }
-
-    private static FileStream? TryLockFolder(string folder)
-    {
-        var path = Path.Combine(folder, EmbeddedSiloFile.Folder, "silo.lock");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static void QuietLogging(HostApplicationBuilder builder)
-    {
-        builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Orleans", LogLevel.Error);
-        // A command that ends right after it started the silo stops it while the silo's own start-up messages (waking
-        // the folder's studies) are still being placed: Orleans logs each as failed, and its placement retries (Polly)
-        // as warnings. What concerns the command fails the command itself.
-        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
-        builder.Logging.AddFilter("Polly", LogLevel.Error);
-        // A silo that cannot start (a port in use) becomes one error naming the key; its own start-up log is not needed.
-        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.None);
-        builder.Logging.AddFilter("Orleans.Runtime.SiloLifecycleSubject", LogLevel.None);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // start failures become CLI errors
     }
 }

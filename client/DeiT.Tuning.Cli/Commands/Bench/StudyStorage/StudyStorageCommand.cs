@@ -76,8 +76,8 @@ public static class StudyStorageCommand
         {
             Storage = Enum.Parse<StorageKind>(kind, ignoreCase: true),
             StorageConnectionString = connectionString,
-            SiloPort = TuningConnection.FreePort(),
-            GatewayPort = TuningConnection.FreePort(),
+            SiloPort = EmbeddedSilo.FreePort(),
+            GatewayPort = EmbeddedSilo.FreePort(),
             Devices = DeviceList.Parse("cpu:1x1"),
             CheckpointRoot = Path.Combine(folder, "checkpoints"),
             WakeStudiesOnStart = false,
