@@ -138,6 +138,16 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, _cli.Run("plot", "contour", "--study", "c1", "--params", "z,lr", "--out", "zlr.png").ExitCode);
         AssertFails(_cli.Run("plot", "contour", "--study", "c1", "--params", "lr", "--out", "c.png"), 2, "--params lr: give two different parameters");
         AssertFails(_cli.Run("plot", "contour", "--study", "c1", "--params", "lr,wd", "--out", "c.png"), 2, "no completed trial of study c1 has 'wd'; its parameters: lr, opt, z");
+        var edf = _cli.Run("plot", "edf", "--study", "c1", "--out", "edf.png", "--json"); // one study, or several comma-separated
+        Assert.True(edf.ExitCode == 0, edf.Stderr);
+        using (var doc = JsonDocument.Parse(edf.Stdout))
+        {
+            var line = Assert.Single(doc.RootElement.GetProperty("lines").EnumerateArray());
+            Assert.Equal(8, line.GetProperty("completed").GetInt32());
+            Assert.Equal(1.0, line.GetProperty("y").EnumerateArray().Last().GetDouble());
+            Assert.Equal(100, doc.RootElement.GetProperty("x").GetArrayLength());
+        }
+        AssertFails(_cli.Run("plot", "edf", "--study", "c1,c9", "--out", "edf.png"), 4, "--study c9: no such study");
     }
 
     [Fact]

@@ -26,11 +26,8 @@ public static class ContourGrid
             (lo, hi) = (list.Min(), list.Max());
         }
         var pad = (hi - lo) * Padding;
-        double start = lo - pad, stop = hi + pad, step = (stop - start) / (Points - 1);
         // numpy.linspace's arithmetic: a choice lies halfway between two points, and the same one must be nearest
-        var grid = Enumerable.Range(0, Points).Select(i => i * step + start).ToArray();
-        grid[^1] = stop;
-        return grid;
+        return NumpyLinspace.Of(lo - pad, hi + pad, Points);
     }
 
     /// <summary>z[row = y index, column = x index] over the grid, from trials at plotted positions (x, y) with value z.</summary>

@@ -7,12 +7,12 @@ using DeiT.Tuning.Dashboard.Api;
 namespace DeiT.Tuning.Cli.Commands.Plot;
 
 /// <summary>`deit-tune plot history|curves|slice|contour|parallel|importance --study S --out FILE.png [--json]`: Optuna's
-/// visualizations of a study, as PNG files.</summary>
+/// visualizations of a study, as PNG files; `plot edf --study A,B` compares studies.</summary>
 public static class PlotCommand
 {
     public static Command Create()
     {
-        var command = new Command("plot", "Plot a study: optimization history, learning curves, a parameter's slice, a contour over two parameters, parallel coordinates, or parameter importance (fANOVA)");
+        var command = new Command("plot", "Plot a study: optimization history, learning curves, a parameter's slice, a contour over two parameters, parallel coordinates, parameter importance (fANOVA); or compare studies (edf)");
         command.Subcommands.Add(Kind("history", "Each trial's value and the best so far", (_, s) => (StudyPlots.History(s), null)));
         command.Subcommands.Add(Kind("curves", "Each trial's validation metric by epoch, pruned trials marked where they stopped", Curves));
         var parameter = new Option<string>("--param") { Description = "The parameter to plot the value against", Required = true };
@@ -24,7 +24,25 @@ public static class PlotCommand
         command.Subcommands.Add(Kind("importance",
             "Parameter importance by fANOVA (as Optuna's default): the share of the completed trials' variance each parameter explains, from a random forest",
             (_, s) => Importance(s)));
+        command.Subcommands.Add(Kind("edf",
+            "Compare studies (--study gp,tpe): for each, the share of its completed trials whose value is at most x, as Optuna's plot_edf",
+            many: true, (_, studies) => Edf(studies)));
         return command;
+    }
+
+    private static (ScottPlot.Plot, Dictionary<string, object?>?) Edf(IReadOnlyList<StudySnapshot> studies)
+    {
+        if (studies.Select(s => s.Spec.Metric).Distinct().Count() > 1)
+            throw new CliException($"--study {string.Join(",", studies.Select(s => s.Spec.Name))}: the studies measure " +
+                $"{string.Join(", ", studies.Select(s => $"{s.Spec.Name} {s.Spec.Metric}"))}; compare studies of one metric");
+        var curves = EmpiricalDistribution.Of(studies)
+            ?? throw new CliException($"--study {string.Join(",", studies.Select(s => s.Spec.Name))}: no study has a completed trial yet", 4);
+        var figures = new Dictionary<string, object?>
+        {
+            ["x"] = curves.X,
+            ["lines"] = curves.Lines.Select(l => new { study = l.Study, completed = l.Completed, y = l.Y.Select(y => double.IsFinite(y) ? y : (double?)null) }).ToList(),
+        };
+        return (StudyPlots.Edf(studies[0].Spec.Metric, curves), figures);
     }
 
     private static (ScottPlot.Plot, Dictionary<string, object?>?) Curves(ParseResult _, StudySnapshot s) => s.Trials.Any(t => t.Epochs.Count > 0)
@@ -71,12 +89,17 @@ public static class PlotCommand
         return (StudyPlots.Importance(s, importances), new Dictionary<string, object?> { ["importances"] = figures });
     }
 
-    /// <summary>A plot subcommand; <paramref name="draw"/> returns the plot and what --json adds beside the file's name.</summary>
+    /// <summary>A plot of one study; <paramref name="draw"/> returns the plot and what --json adds beside the file's name.</summary>
     private static Command Kind(string name, string description, Func<ParseResult, StudySnapshot, (ScottPlot.Plot Plot, Dictionary<string, object?>? Figures)> draw,
-        params Option[] extra)
+        params Option[] extra) =>
+        Kind(name, description, many: false, (result, studies) => draw(result, studies[0]), extra);
+
+    /// <summary>A plot subcommand; with <paramref name="many"/>, --study names one or more studies, comma-separated.</summary>
+    private static Command Kind(string name, string description, bool many,
+        Func<ParseResult, IReadOnlyList<StudySnapshot>, (ScottPlot.Plot Plot, Dictionary<string, object?>? Figures)> draw, params Option[] extra)
     {
         var command = new Command(name, description);
-        var study = StudyAccess.StudyOption();
+        var study = many ? new Option<string>("--study") { Description = "Studies to compare, comma-separated: --study gp,tpe", Required = true } : StudyAccess.StudyOption();
         var output = new Option<FileInfo>("--out") { Description = "PNG file to write", Required = true };
         var width = new Option<int>("--width") { DefaultValueFactory = _ => 1000 };
         var height = new Option<int>("--height") { DefaultValueFactory = _ => 600 };
@@ -86,16 +109,19 @@ public static class PlotCommand
             var file = result.GetValue(output)!;
             if (!file.Name.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
                 throw new CliException($"--out {file.Name}: plots are PNG files; name it *.png");
+            var names = many ? result.GetValue(study)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray() : [result.GetValue(study)!];
+            if (names.Length == 0) throw new CliException("--study: name the studies to compare, comma-separated");
             await using var connection = await StudyAccess.OpenForReading(result, cancellationToken);
-            var snapshot = await StudyAccess.RequireSnapshot(connection, result.GetValue(study)!);
-            if (!snapshot.Trials.Any(t => t.Value is not null))
-                throw new CliException($"--study {snapshot.Spec.Name}: no trial has a value yet; plot once trials have finished", 4);
-            var (plot, figures) = draw(result, snapshot);
+            var snapshots = new List<StudySnapshot>();
+            foreach (var each in names) snapshots.Add(await StudyAccess.RequireSnapshot(connection, each));
+            if (!snapshots.Any(s => s.Trials.Any(t => t.Value is not null)))
+                throw new CliException($"--study {string.Join(",", names)}: no trial has a value yet; plot once trials have finished", 4);
+            var (plot, figures) = draw(result, snapshots);
             Directory.CreateDirectory(file.DirectoryName!);
             plot.SavePng(file.FullName, result.GetValue(width), result.GetValue(height));
             if (result.GetValue(GlobalOptions.Json))
             {
-                var document = new Dictionary<string, object?> { ["plot"] = name, ["study"] = snapshot.Spec.Name, ["file"] = file.FullName };
+                var document = new Dictionary<string, object?> { ["plot"] = name, ["study"] = string.Join(",", names), ["file"] = file.FullName };
                 foreach (var (key, value) in figures ?? []) document[key] = value;
                 JsonOutput.Write(document);
             }

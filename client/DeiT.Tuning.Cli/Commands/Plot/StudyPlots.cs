@@ -31,6 +31,28 @@ public static class StudyPlots
         return plot;
     }
 
+    /// <summary>Optuna's plot_edf: one line per study, the share of its completed trials at most each value.</summary>
+    public static ScottPlot.Plot Edf(string metric, EdfCurves curves)
+    {
+        var plot = new ScottPlot.Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (var i = 0; i < curves.Lines.Count; i++)
+        {
+            var line = curves.Lines[i];
+            if (line.Completed == 0) continue;
+            var scatter = plot.Add.ScatterLine(curves.X, line.Y);
+            scatter.LegendText = $"{line.Study} ({line.Completed} completed)";
+            scatter.Color = palette.GetColor(i);
+            scatter.LineWidth = 2;
+        }
+        plot.Title($"empirical distribution of {metric}: {string.Join(" vs ", curves.Lines.Select(l => l.Study))}");
+        plot.XLabel(metric);
+        plot.YLabel("share of completed trials ≤ x");
+        plot.Axes.SetLimitsY(0, 1.02);
+        plot.ShowLegend();
+        return plot;
+    }
+
     /// <summary>Learning curves (Optuna's intermediate values): each trial's metric by epoch; pruned trials grey and
     /// ended with a cross, where the pruner stopped them.</summary>
     public static ScottPlot.Plot Curves(StudySnapshot s)
