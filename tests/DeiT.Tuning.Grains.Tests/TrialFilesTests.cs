@@ -28,11 +28,14 @@ public sealed class TrialFilesTests(SeparateRootsCluster fixture) : IClassFixtur
         var elsewhere = Directory.CreateTempSubdirectory("deit-follow-").FullName;
         var (output, progress) = (new StringWriter(), new StringWriter());
         var follower = new Cli.Commands.Trials.TrialLogFollower(study, new TrialFileReader(fixture.Client, elsewhere), output, progress);
+        // Following starts before the study launches the trial: it waits for it.
+        var following = follower.Run("follow", 0, 40, TimeSpan.FromMilliseconds(50), CancellationToken.None);
         await study.Run();
-        var ended = await follower.Run("follow", 0, 40, TimeSpan.FromMilliseconds(50), CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
+        var ended = await following.WaitAsync(TimeSpan.FromMinutes(2));
 
-        Assert.Equal(TrialStatus.Completed, ended.Status);
-        var onItsHost = File.ReadAllLines(Path.Combine(RootOf(ended), TrialFolder.Relative("follow", 0), TrialFolder.Log));
+        Assert.Equal(TrialStatus.Completed, ended?.Status);
+        Assert.StartsWith("waiting for trial 0 to launch (study follow has launched 0 of its 1)", progress.ToString());
+        var onItsHost = File.ReadAllLines(Path.Combine(RootOf(ended!), TrialFolder.Relative("follow", 0), TrialFolder.Log));
         Assert.Equal(onItsHost, output.ToString().TrimEnd('\n').Split('\n')); // every line once, in order, the unfinished last one at the end
         Assert.Equal([.. Enumerable.Range(1, 6).Select(i => $"line {i} ü"), "no line end"], onItsHost[1..]);
         Directory.Delete(elsewhere, recursive: true);

@@ -18,13 +18,23 @@ public sealed class TrialLogFollower(IStudyGrain study, TrialFileReader files, T
     private long _position;
     private readonly List<byte> _partial = [];
 
-    /// <summary>Follows trial <paramref name="number"/>; returns its record once it has finished and every line is out.</summary>
-    public async Task<TrialRecord> Run(string name, int number, int lines, TimeSpan poll, CancellationToken cancellationToken)
+    /// <summary>Follows trial <paramref name="number"/>, waiting for it to launch if the study has not yet; returns its
+    /// record once it has finished and every line is out, or null when the study ended without launching it.</summary>
+    public async Task<TrialRecord?> Run(string name, int number, int lines, TimeSpan poll, CancellationToken cancellationToken)
     {
         string? said = null;
         while (true)
         {
-            var trial = await Trial(name, number);
+            var snapshot = await study.GetSnapshot() ?? throw new InvalidOperationException($"study {name} is gone (deleted?)");
+            if (snapshot.Trials.FirstOrDefault(t => t.Number == number) is not { } trial)
+            {
+                if (snapshot.State is StudyState.Finished or StudyState.Stopped) return null;
+                var waiting = $"waiting for trial {number} to launch (study {name} has launched {snapshot.Trials.Count} of its {snapshot.Spec.Trials})";
+                if (waiting != said) await progress.WriteLineAsync(waiting);
+                said = waiting;
+                await Task.Delay(poll, cancellationToken);
+                continue;
+            }
             var finished = trial.IsFinished; // read before the log: the lines it wrote before finishing are all there
             // Until it knows where the log is, it asks for its length only.
             var (source, chunk, unreachable) = await files.ReadAt(name, trial, TrialFolder.Log, _source is null ? 0 : _position, _source is null ? 0 : ITrialFilesGrain.MaxChunkBytes);
@@ -44,10 +54,6 @@ public sealed class TrialLogFollower(IStudyGrain study, TrialFileReader files, T
             await Task.Delay(poll, cancellationToken);
         }
     }
-
-    private async Task<TrialRecord> Trial(string name, int number) =>
-        (await study.GetSnapshot())?.Trials.FirstOrDefault(t => t.Number == number)
-        ?? throw new InvalidOperationException($"trial {number} of study {name} is gone (the study was deleted?)");
 
     /// <summary>Starts on a log it has not read yet (the first, or another silo's): its last lines, then from its end.</summary>
     private async Task Restart(string name, TrialRecord trial, string source, long length, int lines)

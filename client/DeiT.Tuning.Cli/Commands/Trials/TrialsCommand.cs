@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeiT.Tuning.Abstractions.Studies;
+using DeiT.Tuning.Abstractions.Trials;
 using DeiT.Tuning.Cli.Cluster;
 using DeiT.Tuning.Cli.Infrastructure;
 using Spectre.Console;
@@ -27,19 +28,12 @@ public static class TrialsCommand
             if (result.GetValue(follow) && result.GetValue(GlobalOptions.Json)) throw new CliException("--follow prints the log as it grows: leave out --json (or read `trials --trial N --json` now and then)");
             if (result.GetValue(trial) is { } number)
             {
-                var record = snapshot.Trials.FirstOrDefault(t => t.Number == number)
-                    ?? throw new CliException($"--trial {number}: study {snapshot.Spec.Name} has trials 0 to {snapshot.Trials.Count - 1}", snapshot.Trials.Count == 0 ? 4 : 2);
+                var found = snapshot.Trials.FirstOrDefault(t => t.Number == number);
+                var files = StudyAccess.TrialFiles(connection, result.GetValue(checkpointRoot));
                 if (result.GetValue(follow))
-                {
-                    Console.Error.WriteLine($"following the log of trial {number} of {snapshot.Spec.Name} ({StudyViews.Params(record)}); Ctrl+C stops");
-                    var follower = new TrialLogFollower(connection.Client.GetGrain<IStudyGrain>(snapshot.Spec.Name),
-                        StudyAccess.TrialFiles(connection, result.GetValue(checkpointRoot)), Console.Out, Console.Error);
-                    var ended = await follower.Run(snapshot.Spec.Name, number, result.GetValue(logLines), TrialLogFollower.DefaultPoll, cancellationToken);
-                    Console.Error.WriteLine($"trial {number}: {StudyViews.State(ended)}" + (ended.Value is { } v ? $", {snapshot.Spec.Metric} {StudyViews.Format(v)}" : "") +
-                                            (ended.Reason is { } why ? $" ({why})" : ""));
-                    return 0;
-                }
-                var log = await TrialDetail.ReadLog(StudyAccess.TrialFiles(connection, result.GetValue(checkpointRoot)), snapshot, record, result.GetValue(logLines));
+                    return await Follow(connection, files, snapshot, number, found, result.GetValue(logLines), cancellationToken);
+                var record = found ?? throw NoSuchTrial(snapshot, number);
+                var log = await TrialDetail.ReadLog(files, snapshot, record, result.GetValue(logLines));
                 if (result.GetValue(GlobalOptions.Json)) JsonOutput.Write(TrialDetail.Json(record, log));
                 else TrialDetail.Write(snapshot, record, log);
                 return 0;
@@ -53,5 +47,24 @@ public static class TrialsCommand
             return 0;
         });
         return command;
+    }
+
+    private static CliException NoSuchTrial(StudySnapshot snapshot, int number) =>
+        new($"--trial {number}: study {snapshot.Spec.Name} has trials 0 to {snapshot.Trials.Count - 1}", snapshot.Trials.Count == 0 ? 4 : 2);
+
+    /// <summary>--follow: the trial's log as it grows, from before its launch when the study will still launch it.</summary>
+    private static async Task<int> Follow(TuningConnection connection, TrialFileReader files, StudySnapshot snapshot, int number, TrialRecord? found, int lines,
+        CancellationToken cancellationToken)
+    {
+        var name = snapshot.Spec.Name;
+        if (found is null && (number < snapshot.Trials.Count || number >= snapshot.Spec.Trials || snapshot.State is StudyState.Finished or StudyState.Stopped))
+            throw NoSuchTrial(snapshot, number);
+        Console.Error.WriteLine($"following the log of trial {number} of {name}" + (found is null ? "" : $" ({StudyViews.Params(found)})") + "; Ctrl+C stops");
+        var follower = new TrialLogFollower(connection.Client.GetGrain<IStudyGrain>(name), files, Console.Out, Console.Error);
+        var ended = await follower.Run(name, number, lines, TrialLogFollower.DefaultPoll, cancellationToken)
+            ?? throw new CliException($"--trial {number}: study {name} ended without launching it (`deit-tune search extend` runs more trials)", 4);
+        Console.Error.WriteLine($"trial {number}: {StudyViews.State(ended)}" + (ended.Value is { } v ? $", {snapshot.Spec.Metric} {StudyViews.Format(v)}" : "") +
+                                (ended.Reason is { } why ? $" ({why})" : ""));
+        return 0;
     }
 }
