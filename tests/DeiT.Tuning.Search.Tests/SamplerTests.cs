@@ -98,6 +98,15 @@ public class SamplerTests
             space.Validate(suggestion);
             history.Add(new FrozenTrial(history.Count, TrialState.Running, suggestion, null, new Dictionary<int, double>()));
         }
+
+        // Failures are data: a model-based sampler counts a failed (diverged) trial as a bad observation, so where it
+        // failed moves the next suggestion; the random and quasi-random samplers look at no values at all.
+        var elsewhere = SamplerFactory.Create("random", 99);
+        var moved = history.Select(t => t.State == TrialState.Failed ? t with { Params = elsewhere.Suggest(space, [], StudyDirection.Maximize) } : t).ToList();
+        var asIs = Describe(SamplerFactory.Create(name, 4, FastStartup).Suggest(space, history, StudyDirection.Maximize));
+        var afterMove = Describe(SamplerFactory.Create(name, 4, FastStartup).Suggest(space, moved, StudyDirection.Maximize));
+        if (name is "random" or "sobol") Assert.Equal(asIs, afterMove);
+        else Assert.NotEqual(asIs, afterMove);
     }
 
     [Theory]
