@@ -26,15 +26,21 @@ public sealed class TrialFilesTests(SeparateRootsCluster fixture) : IClassFixtur
     {
         var study = await CommandStudy("follow", 1, "for i in 1 2 3 4 5 6; do echo \"line $i ü\" >&2; sleep 0.2; done; printf 'no line end' >&2; echo epoch=1 top1=$0");
         var elsewhere = Directory.CreateTempSubdirectory("deit-follow-").FullName;
-        var (output, progress) = (new StringWriter(), new StringWriter());
+        var (output, progressText) = (new StringWriter(), new StringWriter());
+        var progress = TextWriter.Synchronized(progressText); // written by the follower's task, read here under its lock
+        string Progress()
+        {
+            lock (progress) return progressText.ToString();
+        }
         var follower = new Cli.Commands.Trials.TrialLogFollower(study, new TrialFileReader(fixture.Client, elsewhere), output, progress);
-        // Following starts before the study launches the trial: it waits for it.
         var following = follower.Run("follow", 0, 40, TimeSpan.FromMilliseconds(50), CancellationToken.None);
+        // Following starts before the study launches the trial: it waits for it, then follows it.
+        for (var i = 0; i < 200 && !Progress().Contains("waiting for trial 0 to launch", StringComparison.Ordinal); i++) await Task.Delay(50);
+        Assert.StartsWith("waiting for trial 0 to launch (study follow has launched 0 of its 1)", Progress());
         await study.Run();
         var ended = await following.WaitAsync(TimeSpan.FromMinutes(2));
 
         Assert.Equal(TrialStatus.Completed, ended?.Status);
-        Assert.StartsWith("waiting for trial 0 to launch (study follow has launched 0 of its 1)", progress.ToString());
         var onItsHost = File.ReadAllLines(Path.Combine(RootOf(ended!), TrialFolder.Relative("follow", 0), TrialFolder.Log));
         Assert.Equal(onItsHost, output.ToString().TrimEnd('\n').Split('\n')); // every line once, in order, the unfinished last one at the end
         Assert.Equal([.. Enumerable.Range(1, 6).Select(i => $"line {i} ü"), "no line end"], onItsHost[1..]);
