@@ -43,7 +43,7 @@ public static class DashboardEndpoints
         api.MapGet("/studies/{name}/trials/{number:int}/weights", (string name, int number) =>
             TrialDownload(reader, files, name, number, TrialFolder.BestWeights, "application/octet-stream", ".safetensors"));
         api.MapGet("/studies/{name}/trials/{number:int}/card", (string name, int number) =>
-            TrialDownload(reader, files, name, number, Path.ChangeExtension(TrialFolder.BestWeights, ".json"), "application/json", ".json"));
+            TrialDownload(reader, files, name, number, TrialFolder.BestWeightsCard, "application/json", ".json"));
         api.MapGet("/studies/{name}/contour", (string name, string? x, string? y) => Contour(reader, name, x, y));
         api.MapGet("/studies/{name}/leases", (string name) => Read(reader, name, s => s.Leases.Select(StudyDocuments.Lease).ToList()));
 
@@ -62,24 +62,25 @@ public static class DashboardEndpoints
         return project(snapshot) is { } document ? Json(document) : Results.NotFound(new { error = "no such trial" });
     }
 
-    private static async Task<IResult> TrialLog(StudyReader reader, TrialFileReader files, string name, int number, int lines)
-    {
-        var snapshot = await reader.Snapshot(name);
-        if (snapshot is null) return NoStudy(name);
-        if (snapshot.Trials.FirstOrDefault(t => t.Number == number) is not { } trial) return Results.NotFound(new { error = "no such trial" });
-        return Json(await TrialLogTail.Read(files, name, trial, lines, "no log yet (the trial has not started, or waits to be resumed)"));
-    }
+    private static Task<IResult> TrialLog(StudyReader reader, TrialFileReader files, string name, int number, int lines) =>
+        WithTrial(reader, name, number, async trial =>
+            Json(await TrialLogTail.Read(files, name, trial, lines, "no log yet (the trial has not started, or waits to be resumed)")));
 
     /// <summary>A file of the trial's folder (its best weights, their model card) as a download named STUDY-trial-NNNN.EXT.</summary>
-    private static async Task<IResult> TrialDownload(StudyReader reader, TrialFileReader files, string name, int number, string file, string contentType, string extension)
+    private static Task<IResult> TrialDownload(StudyReader reader, TrialFileReader files, string name, int number, string file, string contentType, string extension) =>
+        WithTrial(reader, name, number, async trial =>
+        {
+            var content = await files.Open(name, trial, file);
+            return content.Stream is { } stream
+                ? Results.Stream(stream, contentType, $"{name}-trial-{number:D4}{extension}")
+                : Results.NotFound(new { error = content.Unreachable ?? $"trial {number} has no {file}: only DeiT trials keep one, from the end of their first epoch" });
+        });
+
+    private static async Task<IResult> WithTrial(StudyReader reader, string name, int number, Func<TrialRecord, Task<IResult>> respond)
     {
         var snapshot = await reader.Snapshot(name);
         if (snapshot is null) return NoStudy(name);
-        if (snapshot.Trials.FirstOrDefault(t => t.Number == number) is not { } trial) return Results.NotFound(new { error = "no such trial" });
-        var content = await files.Open(name, trial, file);
-        if (content.Stream is not { } stream)
-            return Results.NotFound(new { error = content.Unreachable ?? $"trial {number} has no {file}: only DeiT trials keep one, from the end of their first epoch" });
-        return Results.Stream(stream, contentType, $"{name}-trial-{number:D4}{extension}");
+        return snapshot.Trials.FirstOrDefault(t => t.Number == number) is { } trial ? await respond(trial) : Results.NotFound(new { error = "no such trial" });
     }
 
     /// <summary>The contour over ?x=&amp;y= (default: the two most important parameters); 400 with the reason when it cannot be drawn.</summary>

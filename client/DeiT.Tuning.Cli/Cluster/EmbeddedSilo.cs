@@ -20,8 +20,9 @@ internal static class EmbeddedSilo
         for (var attempt = 1; ; attempt++)
         {
             var (settings, portsPicked) = Settings(folder, keepStudiesRunning, siloArgs);
-            if (!portsPicked) ThrowIfPortTaken(settings);
-            if (keepStudiesRunning && attempt == 1) await VerifyDevices(settings, cancellationToken);
+            if (!portsPicked) SiloPortsInUse.ThrowIfTaken(settings);
+            // A silo that will train checks its CUDA devices first (only the ones that run trials need to).
+            if (keepStudiesRunning && attempt == 1) await SiloDeviceCheck.VerifyAsync(settings, Console.Error, cancellationToken);
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = folder });
             QuietHostLogging.Apply(builder);
             TuningSiloHost.Configure(builder, settings);
@@ -35,35 +36,10 @@ internal static class EmbeddedSilo
                 host.Dispose();
                 // A free port picked for the silo can be taken by another process before the silo binds it: pick again.
                 if (portsPicked && attempt < 3) continue;
-                throw new CliException(SiloPortsInUse.Describe(e, settings).Message);
+                throw SiloPortsInUse.Describe(e, settings);
             }
             new EmbeddedSiloFile(Environment.ProcessId, settings.GatewayPort, settings.SiloPort, settings.ClusterId).Write(folder);
             return host;
-        }
-    }
-
-    private static void ThrowIfPortTaken(SiloSettings settings)
-    {
-        try
-        {
-            SiloPortsInUse.ThrowIfTaken(settings);
-        }
-        catch (SiloConfigurationException e)
-        {
-            throw new CliException(e.Message);
-        }
-    }
-
-    /// <summary>A silo that will train checks its CUDA devices first (only the ones that run trials need to).</summary>
-    private static async Task VerifyDevices(SiloSettings settings, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await SiloDeviceCheck.VerifyAsync(settings, Console.Error, cancellationToken);
-        }
-        catch (SiloConfigurationException e)
-        {
-            throw new CliException(e.Message);
         }
     }
 
@@ -74,15 +50,7 @@ internal static class EmbeddedSilo
         var configuration = new ConfigurationBuilder().SetBasePath(folder);
         TuningSiloHost.AddSources(configuration, args ?? []);
         var built = configuration.Build();
-        SiloSettings settings;
-        try
-        {
-            settings = SiloSettings.From(built);
-        }
-        catch (SiloConfigurationException e)
-        {
-            throw new CliException(e.Message);
-        }
+        var settings = SiloSettings.From(built);
         if (settings.Clustering != ClusteringKind.Localhost)
             throw new CliException($"Clustering={settings.Clustering} is set, but no --cluster was given: pass --cluster (or DEIT_TUNE_CLUSTER) to use that cluster");
         return (settings with

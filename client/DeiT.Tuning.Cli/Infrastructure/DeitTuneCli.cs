@@ -1,5 +1,6 @@
-using Spectre.Console;
 using System.CommandLine;
+using DeiT.Tuning.Silo.Hosting;
+using Spectre.Console;
 
 namespace DeiT.Tuning.Cli.Infrastructure;
 
@@ -49,6 +50,12 @@ public static class DeitTuneCli
         {
             Console.Error.WriteLine("cancelled");
             return 130;
+        }
+        catch (SiloConfigurationException e)
+        {
+            // The silo's settings, read by a command that starts or checks one: the message names the key.
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
         }
         catch (InvalidDataException e)
         {

@@ -31,15 +31,7 @@ public sealed record FileChunk([property: Id(0)] long Length, [property: Id(1)] 
     public static async Task<FileChunk?> ReadAsync(string path, long offset, int count)
     {
         if (offset < 0 || count < 0) throw new ArgumentOutOfRangeException(nameof(offset), $"offset {offset} and count {count} must not be negative");
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, useAsync: true);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
+        if (GrowingFile.TryOpen(path, useAsync: true) is not { } stream) return null;
         await using (stream)
         {
             var length = stream.Length;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DeiT.Tuning.Abstractions.Trials;
 
 /// <summary>The last lines of a text file that may still be growing (a trial's log), read back from its end.</summary>
@@ -11,15 +9,7 @@ public static class TextTail
     /// <summary>At most <paramref name="lines"/> (capped at <see cref="MaxLines"/>) last lines; null when there is no such file.</summary>
     public static IReadOnlyList<string>? Read(string path, int lines)
     {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
+        if (GrowingFile.TryOpen(path) is not { } stream) return null;
         using (stream)
         {
             var wanted = Math.Clamp(lines, 0, MaxLines);
@@ -46,11 +36,7 @@ public static class TextTail
                     break;
                 }
             }
-            var bytes = blocks.SelectMany(b => b).Skip((int)(start - position)).ToArray();
-            var text = Encoding.UTF8.GetString(bytes);
-            if (text.Length == 0) return [];
-            if (text.EndsWith('\n')) text = text[..^1];
-            return text.Split('\n').Select(line => line.TrimEnd('\r')).ToList();
+            return GrowingFile.Lines(blocks.SelectMany(b => b).Skip((int)(start - position)).ToArray());
         }
     }
 }

@@ -18,7 +18,7 @@ public sealed class TrialFileReader(IGrainFactory grains, string? localCheckpoin
 
     public async Task<TrialFileLines> Tail(string study, TrialRecord trial, string file, int lines)
     {
-        var relative = Path.Combine(TrialFolder.Relative(study, trial.Number), file);
+        var relative = Relative(study, trial, file);
         if (LocalPath(relative) is { } local && TextTail.Read(local, lines) is { } found) return new TrialFileLines(local, found);
         var (source, remote, unreachable) = await FromSilo(trial, relative, files => files.Tail(relative, lines));
         return new TrialFileLines(source, remote, unreachable);
@@ -28,9 +28,8 @@ public sealed class TrialFileReader(IGrainFactory grains, string? localCheckpoin
     /// trial); <see cref="TrialFileContent.Stream"/> is null when it is nowhere, or its silo cannot be asked (and why).</summary>
     public async Task<TrialFileContent> Open(string study, TrialRecord trial, string file)
     {
-        var relative = Path.Combine(TrialFolder.Relative(study, trial.Number), file);
-        if (LocalPath(relative) is { } local && File.Exists(local))
-            return new TrialFileContent(local, new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        var relative = Relative(study, trial, file);
+        if (LocalPath(relative) is { } local && GrowingFile.TryOpen(local) is { } opened) return new TrialFileContent(local, opened);
         var (source, stream, unreachable) = await FromSilo(trial, relative, files => SiloFileStream.Open(files, relative, chunkBytes));
         return new TrialFileContent(source, stream, unreachable);
     }
@@ -39,7 +38,7 @@ public sealed class TrialFileReader(IGrainFactory grains, string? localCheckpoin
     /// machine's copy, else the silo's): for following a log as it grows. A null chunk: the file is nowhere yet.</summary>
     public async Task<(string Source, FileChunk? Chunk, string? Unreachable)> ReadAt(string study, TrialRecord trial, string file, long offset, int count)
     {
-        var relative = Path.Combine(TrialFolder.Relative(study, trial.Number), file);
+        var relative = Relative(study, trial, file);
         if (LocalPath(relative) is { } local && await FileChunk.ReadAsync(local, offset, count) is { } chunk) return (local, chunk, null);
         return await FromSilo(trial, relative, files => files.Read(relative, offset, count));
     }
@@ -87,6 +86,8 @@ public sealed class TrialFileReader(IGrainFactory grains, string? localCheckpoin
             return (source, null, $"silo {key}, which ran it, cannot be asked for it ({e.GetBaseException().Message})");
         }
     }
+
+    private static string Relative(string study, TrialRecord trial, string file) => Path.Combine(TrialFolder.Relative(study, trial.Number), file);
 
     private string? LocalPath(string relative) => localCheckpointRoot is { } root ? Path.GetFullPath(Path.Combine(root, relative)) : null;
 }

@@ -6,6 +6,8 @@ public static class TrialFolder
 {
     /// <summary>The evaluated weights of the trial's best validation epoch by the study's metric (model card beside it).</summary>
     public const string BestWeights = "best.safetensors";
+    /// <summary>The model card beside <see cref="BestWeights"/> (ModelCard.PathFor names it so).</summary>
+    public const string BestWeightsCard = "best.json";
     /// <summary>What every attempt's process printed (stderr, and stdout besides its reports), attempt after attempt.</summary>
     public const string Log = "trial.log";
 

@@ -79,7 +79,7 @@ public static class BestCommand
                         (chosen.External || snapshot.Spec.Runner.Kind != Abstractions.Studies.RunnerKind.Deit
                             ? "only trials of the DeiT runner keep them"
                             : "it has not finished an epoch, or its folder is gone from the silos' CheckpointRoot")));
-                if ((await files.CopyTo(name, chosen, Path.GetFileName(ModelCard.PathFor(TrialFolder.BestWeights)), card, cancellationToken)).Source is null)
+                if ((await files.CopyTo(name, chosen, TrialFolder.BestWeightsCard, card, cancellationToken)).Source is null)
                     throw new CliException($"the model card beside {source} is missing: the weights cannot be described");
                 var described = ModelCard.ReadBeside(weights) ?? throw new CliException($"the model card beside {source} cannot be read");
                 var metrics = new Dictionary<string, double>(described.Metrics);

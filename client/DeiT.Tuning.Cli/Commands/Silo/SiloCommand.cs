@@ -52,15 +52,7 @@ public static class SiloCommand
     /// <summary>Dashboard=true: the folder's silo serves the study dashboard as a cluster's silo does.</summary>
     private static async Task<WebApplication?> StartStudyDashboard(IConfigurationBuilder configuration, TuningConnection connection, CancellationToken cancellationToken)
     {
-        SiloSettings settings;
-        try
-        {
-            settings = SiloSettings.From(configuration.Build());
-        }
-        catch (SiloConfigurationException e)
-        {
-            throw new CliException(e.Message);
-        }
+        var settings = SiloSettings.From(configuration.Build());
         if (!settings.Dashboard) return null;
         var app = DashboardServer.Build(connection.Client, settings.StudyDashboard, "DashboardToken");
         await app.StartAsync(cancellationToken);

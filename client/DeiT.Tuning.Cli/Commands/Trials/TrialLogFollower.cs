@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using DeiT.Tuning.Abstractions.Studies;
 using DeiT.Tuning.Abstractions.Trials;
@@ -67,8 +68,7 @@ public sealed class TrialLogFollower(IStudyGrain study, TrialFileReader files, T
         // Whole lines only: the first one when the read began mid-file, the last one until its line end arrives.
         var first = start == 0 ? 0 : Array.IndexOf(bytes, (byte)'\n') + 1;
         var end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        var text = end > first ? Encoding.UTF8.GetString(bytes, first, end - first).TrimEnd('\n').Split('\n') : [];
-        foreach (var line in text.TakeLast(lines)) await output.WriteLineAsync(line.TrimEnd('\r'));
+        foreach (var line in GrowingFile.Lines(bytes.AsSpan(first, Math.Max(0, end - first))).TakeLast(lines)) await output.WriteLineAsync(line);
         _position = start + end;
     }
 
@@ -79,7 +79,7 @@ public sealed class TrialLogFollower(IStudyGrain study, TrialFileReader files, T
         _partial.AddRange(appended);
         var end = _partial.LastIndexOf((byte)'\n') + 1;
         if (end == 0) return;
-        foreach (var line in Encoding.UTF8.GetString([.. _partial[..end]]).TrimEnd('\n').Split('\n')) output.WriteLine(line.TrimEnd('\r'));
+        foreach (var line in GrowingFile.Lines(CollectionsMarshal.AsSpan(_partial)[..end])) output.WriteLine(line);
         _partial.RemoveRange(0, end);
     }
 }
