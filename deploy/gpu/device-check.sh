@@ -85,10 +85,13 @@ timed() {
 }
 
 # Per precision, ours then PyTorch's, one sync per step in both (no phase timings: a sync between phases stops the
-# host from queueing ahead). Then, budget allowing, ours once more in the first precision with phase timings and the
-# profile (tensors per step, one native call's host cost, each block op alone).
+# host from queueing ahead); PyTorch's first-precision run also profiles its kernels. Then, in the first precision and
+# budget allowing: the mirror (ours' op sequence in PyTorch, torchsharp_mirror.py) and two variants of it, with their
+# kernels; ours again with phase timings and the profile (tensors per step, one native call's host cost, each block
+# op alone) beside PyTorch's phases and block ops; the other precisions; the trainer.
 IFS=, read -ra plist <<<"$precisions"
-for precision in "${plist[@]}"; do
+compare() {
+  local precision=$1 kernels=$2
   echo "== TorchSharp $precision ($(left) s left)"
   timed 300 env "${env_ts[@]}" "$bench" --device "$device" --runs "$runs" --steps "$steps" --warmup "$warmup" \
     --classes 1000 --optimizer flat --phase-timings false --precision "$precision" $extra_ts \
@@ -96,9 +99,37 @@ for precision in "${plist[@]}"; do
   echo "exit $?"; tail -1 "$out/torchsharp-$precision.log"
   echo "== PyTorch $precision ($(left) s left)"
   timed 300 "$py" deploy/gpu/pytorch_train_step.py --device "$device" --models "$runs" --steps "$steps" \
-    --warmup "$warmup" --precision "$precision" $extra_py >"$out/pytorch-$precision.jsonl" 2>"$out/pytorch-$precision.log"
+    --warmup "$warmup" --precision "$precision" --kernels "$kernels" $extra_py \
+    >"$out/pytorch-$precision.jsonl" 2>"$out/pytorch-$precision.log"
   echo "exit $?"; tail -3 "$out/pytorch-$precision.log"
-done
+}
+mirror() {
+  local name=$1; shift
+  if (( $(left) < 60 )); then echo "== mirror $name skipped: $(left) s left"; return; fi
+  echo "== PyTorch mirror of ours ${plist[0]}: $name ($(left) s left)"
+  timed 120 "$py" deploy/gpu/pytorch_train_step.py --impl mirror --device "$device" --models "$runs" --steps "$steps" \
+    --warmup "$warmup" --precision "${plist[0]}" --kernels 15 "$@" $extra_py \
+    >"$out/mirror-$name.jsonl" 2>"$out/mirror-$name.log"
+  echo "exit $?"; tail -3 "$out/mirror-$name.log"
+}
+compare "${plist[0]}" 15
+mirror ours
+mirror fresh-grads --mirror-grads fresh
+mirror torch-adamw-timm-drop-path --mirror-optimizer foreach --mirror-drop-path timm
+if (( $(left) >= 90 )); then
+  echo "== TorchSharp ${plist[0]} with phase timings and the profile ($(left) s left)"
+  timed 240 env "${env_ts[@]}" "$bench" --device "$device" --runs "$runs" --steps "$steps" --warmup "$warmup" \
+    --classes 1000 --optimizer flat --phase-timings true --profile true --precision "${plist[0]}" $extra_ts \
+    >"$out/torchsharp-phases.jsonl" 2>"$out/torchsharp-phases.log"
+  echo "exit $?"; tail -1 "$out/torchsharp-phases.log"
+  echo "== PyTorch ${plist[0]} with phase timings and the same block ops ($(left) s left)"
+  timed 180 "$py" deploy/gpu/pytorch_train_step.py --device "$device" --models "$runs" --steps "$steps" \
+    --warmup "$warmup" --precision "${plist[0]}" --profile $extra_py >"$out/pytorch-phases.jsonl" 2>"$out/pytorch-phases.log"
+  echo "exit $?"; tail -1 "$out/pytorch-phases.log"
+else
+  echo "== profiled run skipped: $(left) s left"
+fi
+for precision in "${plist[@]:1}"; do compare "$precision" 0; done
 if (( $(left) >= 150 )); then
   echo "== TorchSharp trainer ${plist[0]}: two epochs on fake 224x224 images ($(left) s left)"
   timed 180 env "${env_ts[@]}" "$bench" --device "$device" --runs "$trainer_runs" --trainer true --precision "${plist[0]}" \
@@ -106,15 +137,6 @@ if (( $(left) >= 150 )); then
   echo "exit $?"; tail -1 "$out/torchsharp-trainer.log"
 else
   echo "== trainer run skipped: $(left) s left"
-fi
-if (( $(left) >= 90 )); then
-  echo "== TorchSharp ${plist[0]} with phase timings and the profile ($(left) s left)"
-  timed 240 env "${env_ts[@]}" "$bench" --device "$device" --runs "$runs" --steps "$steps" --warmup "$warmup" \
-    --classes 1000 --optimizer flat --phase-timings true --profile true --precision "${plist[0]}" $extra_ts \
-    >"$out/torchsharp-phases.jsonl" 2>"$out/torchsharp-phases.log"
-  echo "exit $?"; tail -1 "$out/torchsharp-phases.log"
-else
-  echo "== profiled run skipped: $(left) s left"
 fi
 
 "$py" - "$out" "$precisions" <<'PY'
@@ -138,14 +160,42 @@ for r in load("torchsharp-trainer.jsonl"):
     share = f", {x['ImagesPerS'] / step:.2f} of the step's {step:.1f}" if step else ""
     print(f"{x['Model']:34} {x['Batch']:>5} {x['Precision']:>9} trainer (fake 224, {x['LoaderWorkers']} loader workers): "
           f"{x['ImagesPerS']:.1f} img/s{share}")
+first = precisions[0]
+ours = {r["result"]["Model"]: r["result"]["ImagesPerS"] for r in load(f"torchsharp-{first}.jsonl")}
+reference = {r["model"]: r for r in load(f"pytorch-{first}.jsonl")}
+variants = ["ours", "fresh-grads", "torch-adamw-timm-drop-path"]
+mirrors = {v: {r["model"]: r for r in load(f"mirror-{v}.jsonl")} for v in variants}
+if any(mirrors.values()):
+    print(f"\n{first} img/s: ours, PyTorch autocast, and PyTorch running ours' ops (mirror; variants: gradients left to autograd "
+          f"then packed; torch's AdamW + timm's drop path); GPU busy ms/step from torch.profiler")
+    print(f"{'model':34} {'ours':>8} {'autocast':>9} {'mirror':>8} {'fresh-grads':>12} {'torch-adamw':>12}   {'busy: autocast':>15} {'mirror':>7}")
+    for model, r in reference.items():
+        cells = [mirrors[v].get(model, {}).get("images_per_s") for v in variants]
+        busy = [(x or {}).get("kernels") for x in (r, mirrors["ours"].get(model))]
+        print(f"{model:34} {ours.get(model, 0):8.1f} {r['images_per_s']:9.1f} " + " ".join(f"{c or 0:{w}.1f}" for c, w in zip(cells, (8, 12, 12)))
+              + "   " + " ".join(f"{(k or {}).get('busy_ms_per_step', 0):{w}.2f}" for k, w in zip(busy, (15, 7))))
+        for label, k in (("autocast", busy[0]), ("mirror", busy[1])):
+            for row in (k or {}).get("top", [])[:12]:
+                print(f"{'':4}{label:9} {row['ms_per_step']:7.3f} ms x{row['calls_per_step']:<5g} {row['name'][:90]}")
+pt_phases = {r["model"]: r.get("profile") or {} for r in load("pytorch-phases.jsonl")}
+def ms(value):
+    return f"{value:7.3f}" if value is not None else "      -"
 for r in load("torchsharp-phases.jsonl"):
     x = r["result"]
+    pp = pt_phases.get(x["Model"], {})
     keys = ("ForwardSecondsMedian", "BackwardSecondsMedian", "OptimizerSecondsMedian")
-    print(f"{x['Model']:34} {x['Precision']}: forward+loss / backward / AdamW ms = " + " / ".join(f"{x[k] * 1e3:.1f}" for k in keys))
+    print(f"{x['Model']:34} {x['Precision']}: forward+loss / backward / AdamW ms = " + " / ".join(f"{x[k] * 1e3:.1f}" for k in keys)
+          + (f"; PyTorch {pp['forward_ms_median']:.1f} / {pp['backward_ms_median']:.1f} / {pp['optimizer_ms_median']:.1f}" if pp else ""))
     p = x.get("Profile")
     if p:
         print(f"{'':34} tensors/step {p['TensorsPerStep']:.0f}, native call {p['NativeCallMicroseconds']:.1f} us, "
               f"host estimate {p['HostOverheadMsEstimate']:.2f} ms, scope dispose {p['DisposeScopeMsMedian']:.2f} ms")
-        for o in p["BlockOps"]:
-            print(f"{'':34}   {o['Op']:36} x{o['PerStep']:<3} fwd {o['ForwardMs']:7.3f} ms  bwd {o['BackwardMs']:7.3f} ms")
+        print(f"{'':34}   {'block op, timed alone (ms)':36} {'':4} {'ours fwd':>8} {'bwd':>7}   {'PyTorch fwd':>11} {'bwd':>7}")
+        theirs = pp.get("block_ops", [])
+        for i, o in enumerate(p["BlockOps"]):
+            t = theirs[i] if i < len(theirs) else {}
+            print(f"{'':34}   {o['Op']:36} x{o['PerStep']:<3} {ms(o['ForwardMs'])}  {ms(o['BackwardMs'])}   "
+                  f"{ms(t.get('forward_ms')):>11} {ms(t.get('backward_ms'))}")
+        for o in p.get("Alternatives", []):
+            print(f"{'':34}   instead: {o['Op']:49} {ms(o['ForwardMs'])}  {ms(o['BackwardMs'])}")
 PY

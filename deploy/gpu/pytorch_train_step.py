@@ -1,8 +1,9 @@
 """PyTorch eager reference for `deit-tune bench train-step` (deit-tune-bench) on the same device.
 
-Times the same step as the TorchSharp benchmark: a distilled DeiT forward in training mode, hard-distillation loss
-over a soft-target cross-entropy base (alpha 0.5, teacher logits random and fixed), backward, AdamW step with DeiT's
-no-weight-decay groups. Precision as `--precision` in ours:
+Times the same step as the TorchSharp benchmark: a distilled DeiT forward in training mode with the recipe's
+stochastic depth (--drop-path, 0.1 as DeiT and ours; timm's own default is 0), hard-distillation loss over a
+soft-target cross-entropy base (alpha 0.5, teacher logits random and fixed), backward, AdamW step with DeiT's
+no-weight-decay groups. --profile also times each op of a block alone as ours does (bursts of launches, one sync). Precision as `--precision` in ours:
   fp32  fp32 matmuls (TF32 off)            tf32  fp32 tensors, TF32 tensor-core matmuls
   bf16  torch.autocast(dtype=bfloat16)     fp16  torch.autocast(dtype=float16) + torch.cuda.amp.GradScaler
 with fp32 parameters and AdamW in every case, as timm's train.py --amp does.
@@ -44,11 +45,13 @@ class Attention(nn.Module):
     def forward(self, x):
         b, n, c = x.shape
         q, k, v = self.qkv(x).view(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
-        if hasattr(F, "scaled_dot_product_attention"):
-            x = F.scaled_dot_product_attention(q, k, v)
-        else:  # torch < 2.0
-            x = (q @ k.transpose(-2, -1) * (c // self.heads) ** -0.5).softmax(dim=-1) @ v
-        return self.proj(x.transpose(1, 2).reshape(b, n, c))
+        return self.proj(attention(q, k, v).transpose(1, 2).reshape(b, n, c))
+
+
+def attention(q, k, v):
+    if hasattr(F, "scaled_dot_product_attention"):
+        return F.scaled_dot_product_attention(q, k, v)
+    return (q @ k.transpose(-2, -1) * q.shape[-1] ** -0.5).softmax(dim=-1) @ v  # torch < 2.0
 
 
 class Block(nn.Module):
@@ -93,17 +96,18 @@ class DistilledDeiT(nn.Module):
         return self.head(x[:, 0]), self.head_dist(x[:, 1])
 
 
-def create_model(name, num_classes, img_size, patch, builtin):
+def create_model(name, num_classes, img_size, patch, builtin, drop_path):
     if not builtin:
         try:
             import timm
-            model = timm.create_model(name, pretrained=False, num_classes=num_classes, img_size=img_size, patch_size=patch)
+            model = timm.create_model(name, pretrained=False, num_classes=num_classes, img_size=img_size, patch_size=patch,
+                                      drop_path_rate=drop_path)
             model.set_distilled_training(True)
             return model, "timm"
         except (ImportError, RuntimeError):  # no timm, or a preset timm does not know (deit_micro_*)
             pass
     dim, depth, heads = PRESETS[name]
-    return DistilledDeiT(dim, depth, heads, num_classes, img_size, patch), "builtin"
+    return DistilledDeiT(dim, depth, heads, num_classes, img_size, patch, drop_path), "builtin"
 
 
 def param_groups(model, weight_decay):
@@ -121,20 +125,16 @@ def synchronize(device):
         torch.cuda.synchronize(device)
 
 
-def bench(model_name, batch, args):
-    device = torch.device(args.device)
-    torch.manual_seed(0)
-    model, impl = create_model(model_name, args.classes, args.img_size, args.patch, args.builtin)
+def reference_step(model_name, batch, args, device, low, phases):
+    """timm's (or the builtin) DeiT under torch.autocast, torch's AdamW: what a PyTorch user runs."""
+    model, impl = create_model(model_name, args.classes, args.img_size, args.patch, args.builtin, args.drop_path)
     model = model.to(device)
     model.train()
     opt = torch.optim.AdamW(param_groups(model, 0.05), lr=5e-4 * batch / 512, betas=(0.9, 0.999), eps=1e-8)
     x = torch.randn(batch, 3, args.img_size, args.img_size, device=device)
     target = torch.softmax(torch.randn(batch, args.classes, device=device), dim=-1)
     teacher = torch.randn(batch, args.classes, device=device)
-    low = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(args.precision)
     scaler = torch.cuda.amp.GradScaler() if args.precision == "fp16" else None
-
-    phases = []
 
     def step():
         t0 = time.perf_counter()
@@ -163,6 +163,19 @@ def bench(model_name, batch, args):
             phases.append((t1 - t0, t2 - t1, time.perf_counter() - t2))
         return loss
 
+    return step, impl
+
+
+def bench(model_name, batch, args):
+    device = torch.device(args.device)
+    torch.manual_seed(0)
+    low = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(args.precision)
+    phases = []
+    if args.impl == "mirror":
+        from torchsharp_mirror import mirror_step
+        step, impl = mirror_step(model_name, batch, args, device, low, phases), "mirror"
+    else:
+        step, impl = reference_step(model_name, batch, args, device, low, phases)
     for _ in range(args.warmup):
         step()
     synchronize(device)
@@ -176,14 +189,20 @@ def bench(model_name, batch, args):
     times.sort()
     median = times[len(times) // 2]
     profile = profile_figures(phases, device) if args.profile else None
+    if profile is not None:
+        dim, depth, heads = PRESETS[model_name]
+        tokens = (args.img_size // args.patch) ** 2 + 2
+        profile["block_ops"] = block_ops(batch, tokens, dim, depth, heads, low, device)
+    kernels = kernel_table(step, device, args.kernels) if args.kernels else None
     loss = float(step())
     return {
-        "impl": "pytorch",
+        "impl": "pytorch" if impl != "mirror" else "pytorch-mirror",
         "model_impl": impl,
         "torch": torch.__version__,
         "model": model_name,
         "batch": batch,
         "precision": args.precision,
+        "drop_path": args.drop_path,
         "device": args.device,
         "threads": torch.get_num_threads(),
         "images_per_s": batch / median,
@@ -192,6 +211,30 @@ def bench(model_name, batch, args):
         "loss_finite": math.isfinite(loss),
         "max_memory_gib": torch.cuda.max_memory_allocated(device) / 2**30 if device.type == "cuda" else None,
         "profile": profile,
+        "kernels": kernels,
+    }
+
+
+def kernel_table(step, device, top, steps=5):
+    """torch.profiler over a few steps: the device time per step of all kernels together (how long the GPU is busy)
+    and of the top kernels by total time, in ms. On a CPU, the aten ops' self CPU time instead (to check the code)."""
+    from torch.profiler import profile, ProfilerActivity
+    on_cuda = device.type == "cuda"
+    with profile(activities=[ProfilerActivity.CUDA if on_cuda else ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            step()
+        synchronize(device)
+
+    def own_time(e):  # microseconds
+        if on_cuda:
+            value = getattr(e, "self_device_time_total", None)
+            return value if value is not None else e.self_cuda_time_total
+        return e.self_cpu_time_total
+    rows = sorted(((e.key, e.count, own_time(e)) for e in prof.key_averages()), key=lambda r: -r[2])
+    rows = [r for r in rows if r[2] > 0]
+    return {
+        "busy_ms_per_step": sum(r[2] for r in rows) / steps / 1e3,
+        "top": [{"name": name[:120], "calls_per_step": count / steps, "ms_per_step": t / steps / 1e3} for name, count, t in rows[:top]],
     }
 
 
@@ -216,6 +259,59 @@ def profile_figures(phases, device):
     }
 
 
+def block_ops(batch, tokens, dim, depth, heads, low, device, repeats=5):
+    """Each op of a pre-norm block alone at the model's shapes under autocast, named and shaped as ours
+    (TrainStepProfiler.BlockOps): forward, and backward (forward + backward - forward), medians in ms of the mean over
+    a burst of back-to-back launches (20 on CUDA, 1 on a CPU) with one sync at its end."""
+    burst = 20 if device.type == "cuda" else 1
+    lt = low or torch.float32
+    norm = nn.LayerNorm(dim, eps=1e-6).to(device)
+    qkv, proj = nn.Linear(dim, 3 * dim).to(device), nn.Linear(dim, dim).to(device)
+    fc1, fc2 = nn.Linear(dim, 4 * dim).to(device), nn.Linear(4 * dim, dim).to(device)
+    residual = torch.randn(batch, tokens, dim, device=device)
+    low_tokens = torch.randn(batch, tokens, dim, device=device).to(lt)
+    low_hidden = torch.randn(batch, tokens, 4 * dim, device=device).to(lt)
+    head_input = torch.randn(batch, heads, tokens, dim // heads, device=device).to(lt)
+
+    def drop_path_add(branch):  # timm's drop_path at 0.1, then the residual add
+        keep = branch.new_empty((branch.shape[0], 1, 1)).bernoulli_(0.9).div_(0.9)
+        return residual + branch * keep
+
+    def run(x, forward, backward):
+        synchronize(device)
+        t0 = time.perf_counter()
+        for _ in range(burst):
+            leaf = x.detach().requires_grad_(True)
+            with torch.autocast(device.type, dtype=low, enabled=low is not None):
+                y = forward(leaf)
+            if backward:
+                y.backward(torch.ones_like(y))
+        synchronize(device)
+        return (time.perf_counter() - t0) / burst
+
+    def timed(op, per_step, x, forward):
+        forwards, totals = [], []
+        for i in range(repeats + 1):
+            f, t = run(x, forward, False), run(x, forward, True)
+            if i:
+                forwards.append(f)
+                totals.append(t)
+        fwd = sorted(forwards)[len(forwards) // 2] * 1e3
+        return {"op": op, "per_step": per_step, "forward_ms": fwd,
+                "backward_ms": max(0.0, sorted(totals)[len(totals) // 2] * 1e3 - fwd), "input_type": str(x.dtype)}
+
+    return [
+        timed("layernorm", 2 * depth, residual, norm),
+        timed("qkv linear", depth, residual, qkv),
+        timed("attention (fused sdpa)", depth, head_input, lambda q: attention(q, q, q)),
+        timed("proj linear", depth, low_tokens, proj),
+        timed("fc1 linear", depth, residual, fc1),
+        timed("gelu", depth, low_hidden, F.gelu),
+        timed("fc2 linear", depth, low_hidden, fc2),
+        timed("residual add through drop path", 2 * depth, low_tokens, drop_path_add),
+    ]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", default="deit_tiny_distilled_patch16_224:128,deit_small_distilled_patch16_224:128,deit_base_distilled_patch16_224:64")
@@ -228,7 +324,17 @@ def main():
     ap.add_argument("--patch", type=int, default=16)
     ap.add_argument("--threads", type=int, help="intra-op threads (CPU)")
     ap.add_argument("--profile", action="store_true", help="time forward / backward / optimizer apart (a sync between them) and one small op")
+    ap.add_argument("--impl", choices=["reference", "mirror"], default="reference",
+                    help="reference: timm's DeiT (or the builtin) under torch.autocast with torch's AdamW; mirror: the op "
+                         "sequence of ours, in PyTorch (torchsharp_mirror.py)")
+    ap.add_argument("--mirror-grads", choices=["preset", "fresh"], default="preset",
+                    help="mirror: gradients as views of a flat buffer autograd adds into (ours), or left to autograd and packed")
+    ap.add_argument("--mirror-optimizer", choices=["flat", "foreach"], default="flat", help="mirror: ours FlatAdamW or torch's AdamW")
+    ap.add_argument("--mirror-drop-path", choices=["addcmul", "timm"], default="addcmul",
+                    help="mirror: drop path as one addcmul (ours) or timm's branch * mask + residual")
     ap.add_argument("--builtin", action="store_true", help="use the DeiT defined here even when timm is installed")
+    ap.add_argument("--kernels", type=int, default=0, help="also profile a few steps and list the top N kernels by device time")
+    ap.add_argument("--drop-path", type=float, default=0.1, help="stochastic-depth rate (the DeiT recipe's 0.1, as ours)")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)

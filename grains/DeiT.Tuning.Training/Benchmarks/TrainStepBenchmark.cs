@@ -62,6 +62,7 @@ public sealed record TrainStepBenchmarkResult(
     double RooflineFractionMax,
     double RooflineFractionOfBests,
     string Precision,
+    double DropPath,
     TrainStepProfile? Profile = null);
 
 /// <summary>Times full training steps (forward, hard-distillation loss, backward, AdamW) of a preset on synthetic
@@ -186,6 +187,7 @@ public static class TrainStepBenchmark
             RooflineFractionMax: fractions.Max(),
             RooflineFractionOfBests: achieved.Max() / matmulRates.Max(),
             Precision: PrecisionChoice.Name(precision),
+            DropPath: options.DropPath,
             Profile: options.Profile ? Profile(options, model, computeType, device, tensors, disposeSeconds, progress) : null);
     }
 
@@ -194,9 +196,9 @@ public static class TrainStepBenchmark
     {
         progress?.Report("profile: timing one small native call and the block's ops alone");
         var perCall = TrainStepProfiler.NativeCallMicroseconds(device);
-        IReadOnlyList<OpTiming> ops = model.Module is VisionTransformer vit
-            ? TrainStepProfiler.BlockOps(vit.Config, options.Batch, vit.NumTokens, computeType, device)
-            : [];
+        var vit = model.Module as VisionTransformer;
+        IReadOnlyList<OpTiming> ops = vit is null ? [] : TrainStepProfiler.BlockOps(vit.Config, options.Batch, vit.NumTokens, computeType, device);
+        IReadOnlyList<OpTiming> alternatives = vit is null ? [] : TrainStepProfiler.Alternatives(vit.Config, options.Batch, vit.NumTokens, computeType, device);
         var perStep = tensors.Average(t => (double)(t.Forward + t.Backward + t.Optimizer));
         return new TrainStepProfile(
             TensorsForward: tensors.Average(t => (double)t.Forward),
@@ -206,7 +208,8 @@ public static class TrainStepBenchmark
             NativeCallMicroseconds: perCall,
             HostOverheadMsEstimate: perStep * perCall / 1e3,
             BlockOps: ops,
-            BlockOpsMs: ops.Sum(o => o.StepMs));
+            BlockOpsMs: ops.Sum(o => o.StepMs),
+            Alternatives: alternatives);
     }
 
     /// <summary>CUDA work is asynchronous: wait for it before reading a host clock.</summary>

@@ -28,10 +28,32 @@ public static class Autocast
         return new Scope(previous);
     }
 
+    /// <summary>y = x·Wᵀ + b over the last dimension, as ATen's linear (what Python's F.linear runs): an input of more
+    /// than two dimensions is flattened to rows so the bias is added inside the matrix product (addmm; on CUDA the
+    /// cuBLASLt bias epilogue). TorchSharp's Linear goes through the C++ frontend's functional linear instead, which
+    /// for such inputs runs a matmul and then adds the bias as a separate pass over the whole output.</summary>
     public static Tensor Linear(Linear layer, Tensor input)
     {
-        if (_computeType is not { } type) return layer.forward(input);
-        return nn.functional.linear(Cast(input, type), Cast(layer.weight!, type), layer.bias is { } bias ? Cast(bias, type) : null);
+        Tensor weight = layer.weight!;
+        Tensor? bias = layer.bias;
+        if (_computeType is { } type)
+        {
+            input = Cast(input, type);
+            weight = Cast(weight, type);
+            bias = bias is null ? null : Cast(bias, type);
+        }
+        return FusedLinear(input, weight, bias);
+    }
+
+    static Tensor FusedLinear(Tensor input, Tensor weight, Tensor? bias)
+    {
+        if (bias is null || input.dim() < 2 || (input.dim() > 2 && !input.is_contiguous()))
+            return nn.functional.linear(input, weight, bias);
+        if (input.dim() == 2) return bias.addmm(input, weight.t());
+        var shape = input.shape;
+        var rows = bias.addmm(input.view(-1, shape[^1]), weight.t());
+        shape[^1] = weight.shape[0];
+        return rows.view(shape);
     }
 
     /// <summary>A convolution without padding or dilation (the patch embedding's kernel = stride projection).</summary>

@@ -81,7 +81,13 @@ public class VisionTransformer : nn.Module<Tensor, Tensor>, IImageClassifier
     {
         var patches = patch_embed.forward(images);
         var x = cat(PrefixTokens(patches.shape[0]).Append(patches).ToArray(), 1).add_(pos_embed);
-        foreach (var block in blocks) x = block.forward(x);
+        foreach (var block in blocks)
+        {
+            // A block's temporaries go back to the allocator when it ends, as Python's reference counting frees
+            // them; what backward needs the autograd graph holds on its own.
+            using var scope = NewDisposeScope();
+            x = scope.MoveToOuter(block.forward(x));
+        }
         return norm.forward(x);
     }
 

@@ -41,13 +41,15 @@ public sealed class TrainStepBenchmarkTests
         Assert.True(p.TensorsOptimizer is > 0 and < 10, $"FlatAdamW is a few flat ops, not one per parameter: {p.TensorsOptimizer}");
         Assert.Equal(p.TensorsPerStep * p.NativeCallMicroseconds / 1e3, p.HostOverheadMsEstimate, 9);
         Assert.True(p.NativeCallMicroseconds > 0 && p.DisposeScopeMsMedian >= 0);
-        Assert.Equal(["layernorm", "qkv linear", "attention (q·kᵀ, fp32 softmax, ·v)", "proj linear", "fc1 linear", "gelu", "fc2 linear"],
-            p.BlockOps.Select(o => o.Op));
-        Assert.Equal([12, 6, 6, 6, 6, 6, 6], p.BlockOps.Select(o => o.PerStep));
+        Assert.Equal(["layernorm", "qkv linear", "attention (q·kᵀ, fp32 softmax, ·v)", "proj linear", "fc1 linear", "gelu", "fc2 linear",
+            "residual add through drop path"], p.BlockOps.Select(o => o.Op));
+        Assert.Equal([12, 6, 6, 6, 6, 6, 6, 12], p.BlockOps.Select(o => o.PerStep));
         // LayerNorm and the linears fed by it see the fp32 residual stream; the rest runs on bf16 activations.
-        Assert.Equal(["Float32", "Float32", "BFloat16", "BFloat16", "Float32", "BFloat16", "BFloat16"], p.BlockOps.Select(o => o.InputType));
+        Assert.Equal(["Float32", "Float32", "BFloat16", "BFloat16", "Float32", "BFloat16", "BFloat16", "BFloat16"], p.BlockOps.Select(o => o.InputType));
         Assert.All(p.BlockOps, o => Assert.True(o.ForwardMs > 0, o.Op));
         Assert.Equal(p.BlockOps.Sum(o => o.PerStep * (o.ForwardMs + o.BackwardMs)), p.BlockOpsMs, 9);
+        Assert.Equal(["fc1 linear, TorchSharp's Linear (bias added apart)", "fc2 linear, TorchSharp's Linear (bias added apart)"],
+            p.Alternatives.Select(o => o.Op));
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public static class TrainStepCommand
     {
         var table = new Table().AddColumns("metric", "value");
         table.AddRow("model / device / precision", $"{r.Model} / {r.Device} / {r.Optimizer} / {r.Precision}");
-        table.AddRow("batch / threads / OpenMP wait", $"{r.Batch} / {r.Threads} / {r.OmpWaitPolicy}");
+        table.AddRow("batch / drop path / threads / OpenMP wait", $"{r.Batch} / {r.DropPath} / {r.Threads} / {r.OmpWaitPolicy}");
         table.AddRow("images/s (median, best)", $"{r.ImagesPerS:F1}, {r.ImagesPerSBest:F1}");
         table.AddRow("step ms (min / median / max)", $"{r.StepSecondsMin * 1000:F0} / {r.StepSecondsMedian * 1000:F0} / {r.StepSecondsMax * 1000:F0}");
         if (r.ForwardSecondsMedian is { } f && r.BackwardSecondsMedian is { } b && r.OptimizerSecondsMedian is { } o)
@@ -112,6 +112,8 @@ public static class TrainStepCommand
         foreach (var o in p.BlockOps)
             ops.AddRow(o.Op, o.InputType, $"{o.PerStep}", $"{o.ForwardMs:F2}", $"{o.BackwardMs:F2}", $"{o.BackwardMs / o.ForwardMs:F1}", $"{o.StepMs:F0}");
         ops.AddRow("sum of block ops", "", "", "", "", "", $"{p.BlockOpsMs:F0} of {r.StepSecondsMedian * 1000:F0}");
+        foreach (var o in p.Alternatives)
+            ops.AddRow($"[dim]instead: {Markup.Escape(o.Op)}[/]", o.InputType, $"{o.PerStep}", $"{o.ForwardMs:F2}", $"{o.BackwardMs:F2}", $"{o.BackwardMs / o.ForwardMs:F1}", $"{o.StepMs:F0}");
         AnsiConsole.Write(ops);
     }
 }

@@ -1,0 +1,179 @@
+"""The op sequence of ours (deit-tune-bench's training step, grains/DeiT.Tuning.Training), run by PyTorch eager.
+
+It splits the gap between ours and PyTorch autocast in two: if this mirror runs as fast as the reference (timm under
+torch.autocast), the difference lies in how TorchSharp drives libtorch; if it runs as slow as ours, it lies in the
+ops, and `--kernels N` on both says which kernels. Used through pytorch_train_step.py --impl mirror.
+
+What ours does, step by step, and so this file:
+- mixed precision without autocast (Layers/Autocast.cs): the patch convolution and every linear on low-precision
+  copies of their fp32 input, weight and bias; a linear on a contiguous 3-D input as rows (addmm, the bias fused),
+  as F.linear; attention by the fused kernel on the low-precision heads;
+- the residual stream in fp32: cat(class, distillation, patch tokens) + position embedding, and each branch added
+  back through drop path as one addcmul(residual, branch, mask) (Layers/DropPath.cs), the mask drawn in the
+  branch's type;
+- heads on the class and distillation tokens, logits cast to fp32, soft-target cross-entropy and hard distillation
+  (alpha 0.5);
+- FlatAdamW (Engine/FlatAdamW.cs): per group, parameters, gradients and both moments packed in flat buffers, each
+  parameter and its .grad a view of a slice; gradients zeroed in place before the step, autograd accumulating into
+  them; the update in torch.optim.AdamW's single-tensor order over the whole group at once.
+Variants, to price one difference at a time: --mirror-grads fresh (gradients left to autograd, set to None, then
+packed by one cat: what set_to_none saves), --mirror-optimizer foreach (torch's AdamW instead of the flat one),
+--mirror-drop-path timm (branch * mask, then + residual).
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import time
+
+
+def cast(tensor, low):
+    return tensor if low is None or tensor.dtype == low else tensor.to(low)
+
+
+def linear(layer, x, low):
+    return F.linear(cast(x, low), cast(layer.weight, low), cast(layer.bias, low))
+
+
+class MirrorBlock(nn.Module):
+    def __init__(self, dim, heads, drop_path, drop_path_op):
+        super().__init__()
+        self.heads, self.rate, self.drop_path_op = heads, drop_path, drop_path_op
+        self.norm1 = nn.LayerNorm(dim, eps=1e-6)
+        self.qkv, self.proj = nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
+        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
+        self.fc1, self.fc2 = nn.Linear(dim, 4 * dim), nn.Linear(4 * dim, dim)
+        self.low = None
+
+    def add_to(self, residual, branch):
+        if self.rate == 0 or not self.training:
+            return residual + branch
+        keep = 1 - self.rate
+        mask = torch.empty((branch.shape[0], 1, 1), dtype=branch.dtype, device=branch.device).bernoulli_(keep).div_(keep)
+        if self.drop_path_op == "timm":
+            return residual + branch * mask
+        return residual.addcmul(branch, mask.to(residual.dtype), value=1)
+
+    def attention(self, x):
+        b, n, c = x.shape
+        q, k, v = linear(self.qkv, x, self.low).view(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
+        from pytorch_train_step import attention
+        return linear(self.proj, attention(q, k, v).transpose(1, 2).reshape(b, n, c), self.low)
+
+    def forward(self, x):
+        x = self.add_to(x, self.attention(self.norm1(x)))
+        return self.add_to(x, linear(self.fc2, F.gelu(linear(self.fc1, self.norm2(x), self.low)), self.low))
+
+
+class MirrorDeiT(nn.Module):
+    def __init__(self, dim, depth, heads, num_classes, img_size, patch, drop_path, drop_path_op):
+        super().__init__()
+        self.patch = patch
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, dim).normal_(std=0.02))
+        self.dist_token = nn.Parameter(torch.zeros(1, 1, dim).normal_(std=0.02))
+        self.pos_embed = nn.Parameter(torch.zeros(1, (img_size // patch) ** 2 + 2, dim).normal_(std=0.02))
+        self.patch_embed = nn.Conv2d(3, dim, patch, stride=patch)
+        rates = torch.linspace(0, drop_path, depth).tolist()
+        self.blocks = nn.ModuleList([MirrorBlock(dim, heads, r, drop_path_op) for r in rates])
+        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.head, self.head_dist = nn.Linear(dim, num_classes), nn.Linear(dim, num_classes)
+        self.low = None
+
+    def forward(self, images):
+        low = self.low
+        conv = self.patch_embed
+        patches = F.conv2d(cast(images, low), cast(conv.weight, low), cast(conv.bias, low), stride=self.patch)
+        patches = patches.flatten(2).transpose(1, 2)
+        b = patches.shape[0]
+        x = torch.cat([self.cls_token.expand(b, -1, -1), self.dist_token.expand(b, -1, -1), patches], 1).add_(self.pos_embed)
+        for block in self.blocks:
+            block.low = low
+            x = block(x)
+        x = self.norm(x)
+        return linear(self.head, x.select(1, 0), low), linear(self.head_dist, x.select(1, 1), low)
+
+
+class FlatAdamW:
+    """Engine/FlatAdamW.cs: flat parameters, gradients and moments per group; gradients preset to views of the flat
+    gradient buffer (grads="preset") or left to autograd and packed after backward (grads="fresh")."""
+
+    def __init__(self, groups, lr, betas, eps, grads):
+        self.lr, (self.beta1, self.beta2), self.eps, self.grads, self.step_count = lr, betas, eps, grads, 0
+        self.groups = []
+        with torch.no_grad():
+            for group in groups:
+                params = group["params"]
+                total = sum(p.numel() for p in params)
+                like = params[0]
+                flat = torch.empty(total, dtype=like.dtype, device=like.device)
+                gradients = torch.zeros_like(flat)
+                offset = 0
+                for p in params:
+                    n = p.numel()
+                    slot = flat[offset:offset + n].view_as(p)
+                    slot.copy_(p)
+                    p.data = slot
+                    if grads == "preset":
+                        p.grad = gradients[offset:offset + n].view_as(p)
+                    offset += n
+                self.groups.append({"params": params, "flat": flat, "grads": gradients, "weight_decay": group["weight_decay"],
+                                    "exp_avg": torch.zeros_like(flat), "exp_avg_sq": torch.zeros_like(flat)})
+
+    def zero_grad(self):
+        for g in self.groups:
+            if self.grads == "preset":
+                g["grads"].zero_()
+            else:
+                for p in g["params"]:
+                    p.grad = None
+
+    @torch.no_grad()
+    def step(self):
+        self.step_count += 1
+        lr, beta1, beta2, eps, t = self.lr, self.beta1, self.beta2, self.eps, self.step_count
+        for g in self.groups:
+            grads = g["grads"] if self.grads == "preset" else torch.cat([p.grad.reshape(-1) for p in g["params"]])
+            if g["weight_decay"]:
+                g["flat"].mul_(1 - lr * g["weight_decay"])
+            g["exp_avg"].mul_(beta1).add_(grads, alpha=1 - beta1)
+            g["exp_avg_sq"].mul_(beta2).addcmul_(grads, grads, value=1 - beta2)
+            denominator = g["exp_avg_sq"].sqrt().div_((1 - beta2 ** t) ** 0.5).add_(eps)
+            g["flat"].addcdiv_(g["exp_avg"], denominator, value=-lr / (1 - beta1 ** t))
+
+
+def mirror_step(model_name, batch, args, device, low, phases):
+    from pytorch_train_step import PRESETS, param_groups, synchronize
+    if args.precision == "fp16":
+        raise SystemExit("--impl mirror: fp16 is not mirrored (ours scales the loss its own way); use bf16, tf32 or fp32")
+    dim, depth, heads = PRESETS[model_name]
+    model = MirrorDeiT(dim, depth, heads, args.classes, args.img_size, args.patch, args.drop_path, args.mirror_drop_path).to(device)
+    model.train()
+    model.low = low
+    lr = 5e-4 * batch / 512
+    if args.mirror_optimizer == "foreach":
+        opt = torch.optim.AdamW(param_groups(model, 0.05), lr=lr, betas=(0.9, 0.999), eps=1e-8)
+    else:
+        opt = FlatAdamW(param_groups(model, 0.05), lr, (0.9, 0.999), 1e-8, args.mirror_grads)
+    x = torch.randn(batch, 3, args.img_size, args.img_size, device=device)
+    target = torch.softmax(torch.randn(batch, args.classes, device=device), dim=-1)
+    teacher = torch.randn(batch, args.classes, device=device)
+
+    def step():
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        cls, dist = model(x)
+        base = (-target * F.log_softmax(cls.float(), -1)).sum(-1).mean()
+        loss = base * 0.5 + F.cross_entropy(dist.float(), teacher.argmax(1)) * 0.5
+        if args.profile:
+            synchronize(device)
+        t1 = time.perf_counter()
+        loss.backward()
+        if args.profile:
+            synchronize(device)
+        t2 = time.perf_counter()
+        opt.step()
+        if args.profile:
+            synchronize(device)
+            phases.append((t1 - t0, t2 - t1, time.perf_counter() - t2))
+        return loss
+
+    return step
