@@ -157,9 +157,10 @@ steps = {(r["result"]["Model"], r["result"]["Batch"]): r["result"]["ImagesPerS"]
 for r in load("torchsharp-trainer.jsonl"):
     x = r["result"]
     step = steps.get((x["Model"], x["Batch"]))
-    share = f", {x['ImagesPerS'] / step:.2f} of the step's {step:.1f}" if step else ""
+    steady = x.get("SteadyImagesPerS")
+    share = f", {steady / step:.2f} of the step's {step:.1f}" if step and steady else ""
     print(f"{x['Model']:34} {x['Batch']:>5} {x['Precision']:>9} trainer (fake 224, {x['LoaderWorkers']} loader workers): "
-          f"{x['ImagesPerS']:.1f} img/s{share}")
+          f"epoch {x['ImagesPerS']:.1f} img/s, steady state {steady or 0:.1f}{share}")
 first = precisions[0]
 ours = {r["result"]["Model"]: r["result"]["ImagesPerS"] for r in load(f"torchsharp-{first}.jsonl")}
 reference = {r["model"]: r for r in load(f"pytorch-{first}.jsonl")}

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -5,17 +6,29 @@ namespace DeiT.Tuning.Training.Data;
 
 /// <summary>
 /// One prepared batch: normalized images B×C×H×W and labels. Dispose it to hand its buffers back to the loader.
-/// A full batch's arrays are exactly B×C×H×W / B long; a short last batch gets arrays of its own size.
+/// The images live in native memory (pinned for CUDA uploads when the loader asks), written there by the loader's
+/// workers, so a batch goes to the device without a host copy. A full batch holds exactly B images; a short last
+/// batch gets storage of its own size.
 /// </summary>
 public sealed class Batch : IDisposable
 {
     private readonly Action<Batch>? _returnToPool;
+    private readonly Tensor _images;
+    private readonly nint _pixels;
+    private readonly int _imageSize;
     private int _disposed;
 
-    internal Batch(int count, int channels, int height, int width, Action<Batch>? returnToPool)
+    internal Batch(int count, int channels, int height, int width, bool pinMemory, Action<Batch>? returnToPool)
     {
         Count = count;
-        Images = new float[(long)count * channels * height * width];
+        _images = NativeImages([count, channels, height, width], pinMemory);
+        _imageSize = channels * height * width;
+        unsafe
+        {
+            // Native memory does not move: its address holds for the tensor's life.
+            using var first = _images.view(-1).narrow(0, 0, 1);
+            fixed (byte* pixels = first.bytes) _pixels = (nint)pixels;
+        }
         Labels = new long[count];
         Indices = new int[count];
         Channels = channels;
@@ -25,27 +38,64 @@ public sealed class Batch : IDisposable
     }
 
     public int Count;
-    public float[] Images;
     public long[] Labels;
     public int Channels, Height, Width;
     /// <summary>Source-dataset index of each image.</summary>
     public int[] Indices;
 
-    /// <summary>Images as a float32 tensor [Count, C, H, W] on the device (copied: the batch may be disposed after).</summary>
-    public Tensor ToImagesTensor(Device device) => OnDevice(torch.tensor(Images, [Count, Channels, Height, Width]), device);
-
-    public Tensor ToLabelsTensor(Device device) => OnDevice(torch.tensor(Labels, [Count]), device);
-
-    private static Tensor OnDevice(Tensor cpu, Device device)
+    /// <summary>All images, C×H×W each, as floats in one span (so at most 2³¹ of them).</summary>
+    public unsafe Span<float> Images
     {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_images.IsInvalid, this);
+            return new((float*)_pixels, checked(Count * _imageSize));
+        }
+    }
+
+    /// <summary>Image <paramref name="i"/>'s C×H×W floats, for a worker to render into.</summary>
+    internal unsafe Span<float> Pixels(int i)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)i, (uint)Count, nameof(i));
+        ObjectDisposedException.ThrowIf(_images.IsInvalid, this);
+        return new((float*)_pixels + (long)i * _imageSize, _imageSize);
+    }
+
+    /// <summary>Images as a float32 tensor [Count, C, H, W] on the device (copied: the batch may be disposed after).</summary>
+    public Tensor ToImagesTensor(Device device) => device.type == DeviceType.CPU ? _images.clone() : _images.to(device);
+
+    public Tensor ToLabelsTensor(Device device)
+    {
+        var cpu = torch.tensor(Labels, [Count]);
         if (device.type == DeviceType.CPU) return cpu;
         using (cpu) return cpu.to(device);
+    }
+
+    private static Tensor NativeImages(long[] shape, bool pinMemory)
+    {
+        var images = torch.empty(shape, float32);
+        if (!pinMemory) return images;
+        try
+        {
+            var pinned = images.pin_memory();
+            images.Dispose();
+            return pinned;
+        }
+        catch (ExternalException)
+        {
+            return images;   // page-locked memory is a scarce resource: pageable uploads are slower, not wrong
+        }
     }
 
     internal void Rent() => Volatile.Write(ref _disposed, 0);
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) _returnToPool?.Invoke(this);
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_returnToPool is null) Free();
+        else _returnToPool(this);
     }
+
+    /// <summary>Releases the native images for good (a batch the pool does not take back).</summary>
+    internal void Free() => _images.Dispose();
 }

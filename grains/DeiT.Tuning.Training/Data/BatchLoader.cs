@@ -77,13 +77,11 @@ public sealed class BatchLoader : IDisposable
     /// <summary>Fills one batch: the images at positions [start, start+count) of the epoch order.</summary>
     private void Fill(Batch batch, int[] order, int epoch, int start)
     {
-        int size = _data.ImageSize;
         var transform = _options.Transform;
         for (int i = 0; i < batch.Count; i++)
         {
             int position = start + i, index = order[position];
-            var output = batch.Images.AsSpan(i * size, size);
-            _data.Render(index, output, transform, transform is null ? null : SeedMix.Random(_options.Seed, epoch, position, SampleStream));
+            _data.Render(index, batch.Pixels(i), transform, transform is null ? null : SeedMix.Random(_options.Seed, epoch, position, SampleStream));
             batch.Labels[i] = _data.Labels[index];
             batch.Indices[i] = index;
         }
@@ -96,12 +94,13 @@ public sealed class BatchLoader : IDisposable
             pooled.Rent();
             return pooled;
         }
-        return new Batch(count, _data.Channels, _data.Height, _data.Width, count == _options.BatchSize ? ReturnBatch : null);
+        return new Batch(count, _data.Channels, _data.Height, _data.Width, _options.PinMemory, count == _options.BatchSize ? ReturnBatch : null);
     }
 
     private void ReturnBatch(Batch batch)
     {
-        if (!_disposed) _pool.Add(batch);
+        if (_disposed) batch.Free();
+        else _pool.Add(batch);
     }
 
     public void Dispose()
@@ -109,7 +108,7 @@ public sealed class BatchLoader : IDisposable
         if (_disposed) return;
         _disposed = true;
         foreach (var run in _runs.Keys) run.Cancel();
-        _pool.Clear();
+        while (_pool.TryTake(out var pooled)) pooled.Free();
     }
 
     private sealed class EpochRun : IDisposable

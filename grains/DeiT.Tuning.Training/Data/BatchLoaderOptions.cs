@@ -16,4 +16,6 @@ public sealed record BatchLoaderOptions
     public IImageTransform? Transform { get; init; }
     /// <summary>timm RASampler-style repeats: each shuffled index appears this many times in a row; the epoch keeps the dataset's length.</summary>
     public int RepeatedAugmentation { get; init; } = 1;
+    /// <summary>Page-locked batch memory, so uploads to a CUDA device go at full speed; needs CUDA.</summary>
+    public bool PinMemory { get; init; }
 }

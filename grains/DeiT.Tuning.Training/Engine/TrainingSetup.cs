@@ -50,11 +50,12 @@ internal sealed class TrainingSetup : IDisposable
             Workers = options.LoaderWorkers,
             Transform = TrainTransforms.ForRecipe(recipe, Data.Train),
             RepeatedAugmentation = recipe.RepeatedAugmentation,
+            PinMemory = Device.type == DeviceType.CUDA,
         });
         if (TrainLoader.BatchesPerEpoch == 0)
             throw new ArgumentException($"The training split has {Data.Train.Count} images, fewer than one batch of {recipe.BatchSize}; lower the batch size or raise the train limit.");
-        ValidationLoader = EvaluationLoader(Data.Validation, recipe, options);
-        TestLoader = job.EvaluateTestEachEpoch ? EvaluationLoader(Data.Test, recipe, options) : null;
+        ValidationLoader = EvaluationLoader(Data.Validation, recipe, options, Device);
+        TestLoader = job.EvaluateTestEachEpoch ? EvaluationLoader(Data.Test, recipe, options, Device) : null;
 
         Optimizer = RecipeOptimizer.Create(Model, recipe, recipe.BatchSize);
         Schedule = CosineSchedule.ForRecipe(recipe, recipe.BatchSize);
@@ -123,6 +124,6 @@ internal sealed class TrainingSetup : IDisposable
             if (name.StartsWith("head_dist.", StringComparison.Ordinal)) parameter.requires_grad = false;
     }
 
-    private static BatchLoader EvaluationLoader(IImageSet data, DeitRecipe recipe, TrainingRunOptions options) =>
-        new(data, new BatchLoaderOptions { BatchSize = recipe.BatchSize * 2, Workers = options.LoaderWorkers });
+    private static BatchLoader EvaluationLoader(IImageSet data, DeitRecipe recipe, TrainingRunOptions options, Device device) =>
+        new(data, new BatchLoaderOptions { BatchSize = recipe.BatchSize * 2, Workers = options.LoaderWorkers, PinMemory = device.type == DeviceType.CUDA });
 }

@@ -31,6 +31,9 @@ public static class WeightsEvaluation
             new ModelOptions { NumClasses = data.Train.NumClasses, InChannels = data.Train.Channels, ImageSize = data.Train.Height }, weights);
         model.Module.to(device);
         var images = split == DatasetSplit.Test ? data.Test : data.Validation;
-        return (model, new BatchLoader(images, new BatchLoaderOptions { BatchSize = job.Recipe.BatchSize * 2, Workers = run.LoaderWorkers }), device);
+        return (model, new BatchLoader(images, new BatchLoaderOptions
+        {
+            BatchSize = job.Recipe.BatchSize * 2, Workers = run.LoaderWorkers, PinMemory = device.type == DeviceType.CUDA,
+        }), device);
     }
 }

@@ -53,7 +53,7 @@ public class FakeImageSetTests
         BatchLoaderOptions Options(int workers) => new() { BatchSize = 8, Shuffle = true, Seed = 2, Workers = workers, Transform = transform };
         using var one = new BatchLoader(train, Options(1));
         using var two = new BatchLoader(train, Options(2));
-        float[] First(BatchLoader loader) => loader.Epoch(0).Select(b => { using (b) return b.Images[..(8 * 3 * 224 * 224)]; }).First();
+        float[] First(BatchLoader loader) => loader.Epoch(0).Select(b => { using (b) return b.Images[..(8 * 3 * 224 * 224)].ToArray(); }).First();
         var a = First(one);
         Assert.Equal(a, First(two));
         Assert.All(a, v => Assert.True(float.IsFinite(v)));

@@ -76,7 +76,10 @@ public static class EvalCommand
                 var classifier = ModelIo.LoadFrozen(modelName, options, weightsPath);
                 using var _ = classifier.Module;
                 classifier.Module.to(device);
-                using var loader = new BatchLoader(images, new BatchLoaderOptions { BatchSize = batchSize, Workers = runOptions.LoaderWorkers });
+                using var loader = new BatchLoader(images, new BatchLoaderOptions
+                {
+                    BatchSize = batchSize, Workers = runOptions.LoaderWorkers, PinMemory = device.type == DeviceType.CUDA,
+                });
                 var evalHead = HeadOf(classifier, result.GetValue(head), "--head");
                 var evaluation = classifier.HasDistillationHead
                     ? HeadEvaluator.Evaluate(classifier, loader, device).For(evalHead)
