@@ -61,30 +61,42 @@ public sealed class Batch : IDisposable
         return new((float*)_pixels + (long)i * _imageSize, _imageSize);
     }
 
-    /// <summary>Images as a float32 tensor [Count, C, H, W] on the device (copied: the batch may be disposed after).</summary>
-    public Tensor ToImagesTensor(Device device) => device.type == DeviceType.CPU ? _images.clone() : _images.to(device);
+    /// <summary>Images as a float32 tensor [Count, C, H, W] on the device (copied: the batch may be disposed after).
+    /// <paramref name="nonBlocking"/>: a CUDA upload from page-locked memory is queued, not waited for, so the host
+    /// goes on while the GPU still works on what came before; the caller must then synchronize the stream (e.g. read a
+    /// result back) before disposing the batch, or a worker may refill it while it is still being read.</summary>
+    public Tensor ToImagesTensor(Device device, bool nonBlocking = false) =>
+        device.type == DeviceType.CPU ? _images.clone() : _images.to(device, non_blocking: nonBlocking);
 
-    public Tensor ToLabelsTensor(Device device)
+    /// <summary>Labels as an int64 tensor [Count] on the device. <paramref name="nonBlocking"/>: a CUDA upload goes
+    /// through page-locked memory and is queued, not waited for (libtorch keeps that memory until the copy is done).</summary>
+    public Tensor ToLabelsTensor(Device device, bool nonBlocking = false)
     {
         var cpu = torch.tensor(Labels, [Count]);
         if (device.type == DeviceType.CPU) return cpu;
-        using (cpu) return cpu.to(device);
+        using (cpu)
+        {
+            if (!nonBlocking) return cpu.to(device);
+            using var pinned = TryPin(cpu);
+            return (pinned ?? cpu).to(device, non_blocking: true);
+        }
     }
 
     private static Tensor NativeImages(long[] shape, bool pinMemory)
     {
         var images = torch.empty(shape, float32);
         if (!pinMemory) return images;
-        try
-        {
-            var pinned = images.pin_memory();
-            images.Dispose();
-            return pinned;
-        }
-        catch (ExternalException)
-        {
-            return images;   // page-locked memory is a scarce resource: pageable uploads are slower, not wrong
-        }
+        if (TryPin(images) is not { } pinned) return images;
+        images.Dispose();
+        return pinned;
+    }
+
+    /// <summary>A page-locked copy of <paramref name="cpu"/>, or null where none can be had (no CUDA, or page-locked
+    /// memory exhausted: uploads are then slower, not wrong).</summary>
+    private static Tensor? TryPin(Tensor cpu)
+    {
+        try { return cpu.pin_memory(); }
+        catch (ExternalException) { return null; }
     }
 
     internal void Rent() => Volatile.Write(ref _disposed, 0);

@@ -128,8 +128,9 @@ public sealed class Trainer
             using (var scope = torch.NewDisposeScope())
             {
                 torch.manual_seed(StepSeed.Torch(job.Seed, epoch, step));
-                var input = batch.ToImagesTensor(setup.Device);
-                var labels = batch.ToLabelsTensor(setup.Device);
+                // Queued uploads: the loss read below synchronizes the stream before the batch goes back to the loader.
+                var input = batch.ToImagesTensor(setup.Device, nonBlocking: true);
+                var labels = batch.ToLabelsTensor(setup.Device, nonBlocking: true);
                 var (mixed, target) = setup.Mixup.Enabled
                     ? setup.Mixup.Apply(input, labels, StepSeed.Mixing(job.Seed, epoch, step))
                     : (input, MixupCutmix.MixedTarget(labels, setup.Data.Train.NumClasses, 1.0, recipe.LabelSmoothing));
