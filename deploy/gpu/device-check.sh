@@ -174,7 +174,7 @@ if any(mirrors.values()):
         cells = [mirrors[v].get(model, {}).get("images_per_s") for v in variants]
         busy = [(x or {}).get("kernels") for x in (r, mirrors["ours"].get(model))]
         print(f"{model:34} {ours.get(model, 0):8.1f} {r['images_per_s']:9.1f} " + " ".join(f"{c or 0:{w}.1f}" for c, w in zip(cells, (8, 12, 12)))
-              + "   " + " ".join(f"{(k or {}).get('busy_ms_per_step', 0):{w}.2f}" for k, w in zip(busy, (15, 7))))
+              + "   " + " ".join(f"{(k or {}).get('busy_ms_per_step') or 0:{w}.2f}" for k, w in zip(busy, (15, 7))))
         for label, k in (("autocast", busy[0]), ("mirror", busy[1])):
             for row in (k or {}).get("top", [])[:12]:
                 print(f"{'':4}{label:9} {row['ms_per_step']:7.3f} ms x{row['calls_per_step']:<5g} {row['name'][:90]}")

@@ -232,6 +232,8 @@ def kernel_table(step, device, top, steps=5):
         return e.self_cpu_time_total
     rows = sorted(((e.key, e.count, own_time(e)) for e in prof.key_averages()), key=lambda r: -r[2])
     rows = [r for r in rows if r[2] > 0]
+    if not rows:
+        return {"error": "torch.profiler recorded no device time (CUPTI unavailable?)", "busy_ms_per_step": None, "top": []}
     return {
         "busy_ms_per_step": sum(r[2] for r in rows) / steps / 1e3,
         "top": [{"name": name[:120], "calls_per_step": count / steps, "ms_per_step": t / steps / 1e3} for name, count, t in rows[:top]],
