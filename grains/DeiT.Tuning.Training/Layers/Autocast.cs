@@ -28,10 +28,11 @@ public static class Autocast
         return new Scope(previous);
     }
 
-    /// <summary>y = x·Wᵀ + b over the last dimension, as ATen's linear (what Python's F.linear runs): an input of more
-    /// than two dimensions is flattened to rows so the bias is added inside the matrix product (addmm; on CUDA the
-    /// cuBLASLt bias epilogue). TorchSharp's Linear goes through the C++ frontend's functional linear instead, which
-    /// for such inputs runs a matmul and then adds the bias as a separate pass over the whole output.</summary>
+    /// <summary>y = x·Wᵀ + b over the last dimension, with the bias added inside the matrix product as ATen's linear
+    /// (what Python's F.linear runs) does: for rows [N, C] that is what TorchSharp's functional linear does too (addmm;
+    /// on CUDA the cuBLASLt bias epilogue), but for an input of more dimensions it runs a matmul and then adds the
+    /// bias in a pass of its own over the whole output, so such an input is flattened to rows here. The layers keep
+    /// their activations as rows between linears: each handle a step creates is a native call on the host.</summary>
     public static Tensor Linear(Linear layer, Tensor input)
     {
         Tensor weight = layer.weight!;
@@ -42,18 +43,10 @@ public static class Autocast
             weight = Cast(weight, type);
             bias = bias is null ? null : Cast(bias, type);
         }
-        return FusedLinear(input, weight, bias);
-    }
-
-    static Tensor FusedLinear(Tensor input, Tensor weight, Tensor? bias)
-    {
-        if (bias is null || input.dim() < 2 || (input.dim() > 2 && !input.is_contiguous()))
-            return nn.functional.linear(input, weight, bias);
-        if (input.dim() == 2) return bias.addmm(input, weight.t());
+        if (input.dim() <= 2 || bias is null || !input.is_contiguous()) return nn.functional.linear(input, weight, bias);
         var shape = input.shape;
-        var rows = bias.addmm(input.view(-1, shape[^1]), weight.t());
         shape[^1] = weight.shape[0];
-        return rows.view(shape);
+        return nn.functional.linear(input.view(-1, input.shape[^1]), weight, bias).view(shape);
     }
 
     /// <summary>A convolution without padding or dilation (the patch embedding's kernel = stride projection).</summary>
