@@ -102,6 +102,7 @@ public static class TrainStepBenchmark
         using var optimizer = options.PerParameterOptimizer
             ? DeitOptimizer.CreatePerParameter(model, lr, recipe.WeightDecay)
             : DeitOptimizer.Create(model, lr, recipe.WeightDecay);
+        using var computeWeights = computeType is { } low && optimizer is FlatAdamW flat ? new ComputeWeights(flat, low) : null;
         var loss = new DistillationLoss(DistillationType.Hard, recipe.DistillationAlpha, recipe.DistillationTau);
         var size = model.ImageSize;
 
@@ -128,9 +129,10 @@ public static class TrainStepBenchmark
             try
             {
                 optimizer.zero_grad();
+                computeWeights?.Refresh();
                 Tensor cls;
                 Tensor? dist;
-                using (Autocast.Enter(computeType))
+                using (Autocast.Enter(computeType, computeWeights?.Copies))
                     (cls, dist) = model.ForwardTrain(images);
                 // A model without a distillation token distills through its class head; the loss is fp32.
                 var value = loss.Compute(cls.to(float32), (dist ?? cls).to(float32), target, teacherLogits);
@@ -138,8 +140,12 @@ public static class TrainStepBenchmark
                 forward = clock.Elapsed.TotalSeconds;
                 created[1] = TrainStepProfiler.TensorsCreated();
                 var finite = true;
-                if (scaler is null) value.backward();
-                else finite = scaler.Backward(value, DynamicLossScaler.GradientsOf(optimizer, module));
+                if (scaler is null)
+                {
+                    value.backward();
+                    computeWeights?.AddGradients();
+                }
+                else finite = scaler.Backward(value, DynamicLossScaler.GradientsOf(optimizer, module), computeWeights is { } w ? w.AddGradients : null);
                 if (options.PhaseTimings) Synchronize(device);
                 backward = clock.Elapsed.TotalSeconds - forward;
                 created[2] = TrainStepProfiler.TensorsCreated();

@@ -43,11 +43,13 @@ public sealed class DynamicLossScaler
         GrowthTracker = state.GrowthTracker;
     }
 
-    /// <summary>One scaled backward: backward of loss × scale, the gradients unscaled in place, the scale updated.
+    /// <summary>One scaled backward: backward of loss × scale (then <paramref name="afterBackward"/>, e.g. gathering
+    /// gradients into <paramref name="gradients"/>), the gradients unscaled in place, the scale updated.
     /// False when a gradient held an inf or NaN: the caller must skip the optimizer step (and anything after it, EMA).</summary>
-    public bool Backward(Tensor loss, IEnumerable<Tensor> gradients)
+    public bool Backward(Tensor loss, IEnumerable<Tensor> gradients, Action? afterBackward = null)
     {
         using (var scope = NewDisposeScope()) ScaleLoss(loss).backward();
+        afterBackward?.Invoke();
         var finite = Unscale(gradients);
         Update(finite);
         return finite;

@@ -28,6 +28,11 @@ public sealed class FlatAdamW : AdamW
     /// <summary>Every group's packed gradients.</summary>
     public IEnumerable<Tensor> AllFlatGradients => _flatGroups.Select(g => g.Gradients);
 
+    public int GroupCount => _flatGroups.Count;
+
+    /// <summary>The group's parameters in packing order: each is a view of the next slice of <see cref="FlatParameters"/>.</summary>
+    public IReadOnlyList<Parameter> GroupParameters(int group) => _parameter_groups[group].Parameters.ToList();
+
     /// <summary>The group's parameters, packed (a parameter is a view of a slice of it).</summary>
     public Tensor FlatParameters(int group) => _flatGroups[group].Parameters;
 

@@ -98,9 +98,10 @@ public sealed class Trainer
         if (setup.LossScaler is not { } scaler)
         {
             loss.backward();
+            setup.ComputeWeights?.AddGradients();
             return true;
         }
-        return scaler.Backward(loss, setup.Gradients);
+        return scaler.Backward(loss, setup.Gradients, setup.ComputeWeights is { } weights ? weights.AddGradients : null);
     }
 
     private sealed record EpochTraining(double MeanLoss, double ImagesPerSecond, bool Cancelled, (int Step, string Reason)? Diverged);
@@ -142,7 +143,8 @@ public sealed class Trainer
                 }
                 Tensor cls;
                 Tensor? dist;
-                using (Autocast.Enter(setup.ComputeType))
+                setup.ComputeWeights?.Refresh();
+                using (Autocast.Enter(setup.ComputeType, setup.ComputeWeights?.Copies))
                     (cls, dist) = setup.Model.ForwardTrain(mixed);
                 // Losses in fp32, as autocast's fp32 list has them.
                 var lossTensor = setup.Loss.Compute(cls.to(float32), dist?.to(float32), target, teacherLogits);

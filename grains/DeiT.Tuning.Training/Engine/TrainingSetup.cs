@@ -58,6 +58,7 @@ internal sealed class TrainingSetup : IDisposable
         TestLoader = job.EvaluateTestEachEpoch ? EvaluationLoader(Data.Test, recipe, options, Device) : null;
 
         Optimizer = RecipeOptimizer.Create(Model, recipe, recipe.BatchSize);
+        ComputeWeights = ComputeType is { } low && Optimizer is FlatAdamW flat ? new ComputeWeights(flat, low) : null;
         Schedule = CosineSchedule.ForRecipe(recipe, recipe.BatchSize);
         Ema = recipe.EmaDecay is { } decay ? new ModelEma(Model, decay) : null;
         Loss = new DistillationLoss(recipe.Distillation, recipe.DistillationAlpha, recipe.DistillationTau);
@@ -81,6 +82,8 @@ internal sealed class TrainingSetup : IDisposable
     public BatchLoader ValidationLoader { get; }
     public BatchLoader? TestLoader { get; }
     public OptimizerHelper Optimizer { get; }
+    /// <summary>Mixed precision with FlatAdamW: the weights' low-precision compute copies.</summary>
+    public ComputeWeights? ComputeWeights { get; }
     public CosineSchedule Schedule { get; }
     public ModelEma? Ema { get; }
     public DistillationLoss Loss { get; }
@@ -110,6 +113,7 @@ internal sealed class TrainingSetup : IDisposable
         TrainLoader.Dispose();
         ValidationLoader.Dispose();
         TestLoader?.Dispose();
+        ComputeWeights?.Dispose();
         Optimizer.Dispose();
         Ema?.Dispose();
         Teacher?.Module.Dispose();

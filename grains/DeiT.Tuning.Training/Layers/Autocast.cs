@@ -10,22 +10,28 @@ namespace DeiT.Tuning.Training.Layers;
 /// weights cast to that type, so their outputs, and the attention and GELU computed from them, are low precision,
 /// while the residual stream stays fp32 by type promotion (fp32 + bf16 → fp32), so LayerNorm sees fp32 as autocast's
 /// fp32 list asks; the trainer casts logits to fp32 before the loss. Gradients flow back through the casts into the
-/// fp32 master weights. The scope is thread-local and ambient so that the layers need one call each, not a
-/// precision argument threaded through every forward.
+/// fp32 master weights. In training with FlatAdamW the weights are not cast one by one: the scope takes their
+/// low-precision copies, refreshed by one cast per optimizer group (<see cref="Engine.ComputeWeights"/>). The scope
+/// is thread-local and ambient so that the layers need one call each, not a precision argument threaded through
+/// every forward.
 /// </summary>
 public static class Autocast
 {
     [ThreadStatic] static ScalarType? _computeType;
+    [ThreadStatic] static IReadOnlyDictionary<Tensor, Tensor>? _weightCopies;
 
     /// <summary>The low type of the current thread's scope, or null outside one (fp32).</summary>
     public static ScalarType? ComputeType => _computeType;
 
-    /// <summary>Enters a scope computing in <paramref name="computeType"/> (null: fp32) until disposed; scopes nest.</summary>
-    public static Scope Enter(ScalarType? computeType)
+    /// <summary>Enters a scope computing in <paramref name="computeType"/> (null: fp32) until disposed; scopes nest.
+    /// <paramref name="weightCopies"/>: low-precision copies to use instead of casting those weights (parameter →
+    /// copy, <see cref="Engine.ComputeWeights"/>); a weight without one is cast.</summary>
+    public static Scope Enter(ScalarType? computeType, IReadOnlyDictionary<Tensor, Tensor>? weightCopies = null)
     {
-        var previous = _computeType;
+        var previous = new Scope(_computeType, _weightCopies);
         _computeType = computeType;
-        return new Scope(previous);
+        _weightCopies = computeType is null ? null : weightCopies;
+        return previous;
     }
 
     /// <summary>y = x·Wᵀ + b over the last dimension, with the bias added inside the matrix product as ATen's linear
@@ -40,8 +46,8 @@ public static class Autocast
         if (_computeType is { } type)
         {
             input = Cast(input, type);
-            weight = Cast(weight, type);
-            bias = bias is null ? null : Cast(bias, type);
+            weight = CastWeight(weight, type);
+            bias = bias is null ? null : CastWeight(bias, type);
         }
         if (input.dim() <= 2 || bias is null || !input.is_contiguous()) return nn.functional.linear(input, weight, bias);
         var shape = input.shape;
@@ -53,7 +59,7 @@ public static class Autocast
     public static Tensor Conv2d(Conv2d layer, Tensor input, long stride)
     {
         if (_computeType is not { } type) return layer.forward(input);
-        return nn.functional.conv2d(Cast(input, type), Cast(layer.weight!, type), layer.bias is { } bias ? Cast(bias, type) : null,
+        return nn.functional.conv2d(Cast(input, type), CastWeight(layer.weight!, type), layer.bias is { } bias ? CastWeight(bias, type) : null,
             strides: [stride, stride]);
     }
 
@@ -71,8 +77,11 @@ public static class Autocast
 
     static Tensor Cast(Tensor tensor, ScalarType type) => tensor.dtype == type ? tensor : tensor.to(type);
 
-    public readonly struct Scope(ScalarType? previous) : IDisposable
+    static Tensor CastWeight(Tensor weight, ScalarType type) =>
+        _weightCopies is { } copies && copies.TryGetValue(weight, out var copy) && copy.dtype == type ? copy : Cast(weight, type);
+
+    public readonly struct Scope(ScalarType? computeType, IReadOnlyDictionary<Tensor, Tensor>? weightCopies) : IDisposable
     {
-        public void Dispose() => _computeType = previous;
+        public void Dispose() => (_computeType, _weightCopies) = (computeType, weightCopies);
     }
 }
