@@ -114,7 +114,7 @@ mirror() {
 }
 compare "${plist[0]}" 15
 mirror ours
-mirror fresh-grads --mirror-grads fresh
+mirror weight-casts --mirror-weights casts
 mirror torch-adamw-timm-drop-path --mirror-optimizer foreach --mirror-drop-path timm
 if (( $(left) >= 90 )); then
   echo "== TorchSharp ${plist[0]} with phase timings and the profile ($(left) s left)"
@@ -164,12 +164,12 @@ for r in load("torchsharp-trainer.jsonl"):
 first = precisions[0]
 ours = {r["result"]["Model"]: r["result"]["ImagesPerS"] for r in load(f"torchsharp-{first}.jsonl")}
 reference = {r["model"]: r for r in load(f"pytorch-{first}.jsonl")}
-variants = ["ours", "fresh-grads", "torch-adamw-timm-drop-path"]
+variants = ["ours", "weight-casts", "torch-adamw-timm-drop-path"]
 mirrors = {v: {r["model"]: r for r in load(f"mirror-{v}.jsonl")} for v in variants}
 if any(mirrors.values()):
-    print(f"\n{first} img/s: ours, PyTorch autocast, and PyTorch running ours' ops (mirror; variants: gradients left to autograd "
-          f"then packed; torch's AdamW + timm's drop path); GPU busy ms/step from torch.profiler")
-    print(f"{'model':34} {'ours':>8} {'autocast':>9} {'mirror':>8} {'fresh-grads':>12} {'torch-adamw':>12}   {'busy: autocast':>15} {'mirror':>7}")
+    print(f"\n{first} img/s: ours, PyTorch autocast, and PyTorch running ours' ops (mirror; variants: each weight cast where it "
+          f"is used; torch's AdamW + timm's drop path); GPU busy ms/step from torch.profiler")
+    print(f"{'model':34} {'ours':>8} {'autocast':>9} {'mirror':>8} {'weight-casts':>12} {'torch-adamw':>12}   {'busy: autocast':>15} {'mirror':>7}")
     for model, r in reference.items():
         cells = [mirrors[v].get(model, {}).get("images_per_s") for v in variants]
         busy = [(x or {}).get("kernels") for x in (r, mirrors["ours"].get(model))]

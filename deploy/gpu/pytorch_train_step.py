@@ -329,8 +329,8 @@ def main():
     ap.add_argument("--impl", choices=["reference", "mirror"], default="reference",
                     help="reference: timm's DeiT (or the builtin) under torch.autocast with torch's AdamW; mirror: the op "
                          "sequence of ours, in PyTorch (torchsharp_mirror.py)")
-    ap.add_argument("--mirror-grads", choices=["preset", "fresh"], default="preset",
-                    help="mirror: gradients as views of a flat buffer autograd adds into (ours), or left to autograd and packed")
+    ap.add_argument("--mirror-weights", choices=["copies", "casts"], default="copies",
+                    help="mirror: low-precision weights as one copy per optimizer group (ours) or a cast per weight (autocast's way)")
     ap.add_argument("--mirror-optimizer", choices=["flat", "foreach"], default="flat", help="mirror: ours FlatAdamW or torch's AdamW")
     ap.add_argument("--mirror-drop-path", choices=["addcmul", "timm"], default="addcmul",
                     help="mirror: drop path as one addcmul (ours) or timm's branch * mask + residual")

@@ -5,9 +5,11 @@ torch.autocast), the difference lies in how TorchSharp drives libtorch; if it ru
 ops, and `--kernels N` on both says which kernels. Used through pytorch_train_step.py --impl mirror.
 
 What ours does, step by step, and so this file:
-- mixed precision without autocast (Layers/Autocast.cs): the patch convolution and every linear on low-precision
-  copies of their fp32 input, weight and bias; a linear on a contiguous 3-D input as rows (addmm, the bias fused),
-  as F.linear; attention by the fused kernel on the low-precision heads;
+- mixed precision without autocast (Layers/Autocast.cs): the patch convolution and every linear on a low-precision
+  copy of their fp32 input, and on the weights' compute copies (Engine/ComputeWeights.cs: one flat low-precision
+  buffer per optimizer group, refreshed by one cast before each forward, a leaf view per parameter whose gradients
+  are added into the flat master gradients by one add per group after backward); linears on rows [B*N, C] (addmm,
+  the bias fused); attention by the fused kernel on the low-precision heads;
 - the residual stream in fp32: cat(class, distillation, patch tokens) + position embedding, and each branch added
   back through drop path as one addcmul(residual, branch, mask) (Layers/DropPath.cs), the mask drawn in the
   branch's type;
@@ -16,9 +18,9 @@ What ours does, step by step, and so this file:
 - FlatAdamW (Engine/FlatAdamW.cs): per group, parameters, gradients and both moments packed in flat buffers, each
   parameter and its .grad a view of a slice; gradients zeroed in place before the step, autograd accumulating into
   them; the update in torch.optim.AdamW's single-tensor order over the whole group at once.
-Variants, to price one difference at a time: --mirror-grads fresh (gradients left to autograd, set to None, then
-packed by one cat: what set_to_none saves), --mirror-optimizer foreach (torch's AdamW instead of the flat one),
---mirror-drop-path timm (branch * mask, then + residual).
+Variants, to price one difference at a time: --mirror-weights casts (each weight cast where it is used, as autocast
+does), --mirror-optimizer foreach (torch's AdamW instead of the flat one; implies casts), --mirror-drop-path timm
+(branch * mask, then + residual).
 """
 import torch
 import torch.nn as nn
@@ -30,8 +32,15 @@ def cast(tensor, low):
     return tensor if low is None or tensor.dtype == low else tensor.to(low)
 
 
+COPIES = {}  # master parameter -> its compute copy (ComputeWeights); empty: cast each weight where it is used
+
+
+def weight(param, low):
+    return COPIES.get(param) if param in COPIES else cast(param, low)
+
+
 def linear(layer, x, low):
-    return F.linear(cast(x, low), cast(layer.weight, low), cast(layer.bias, low))
+    return F.linear(cast(x, low), weight(layer.weight, low), weight(layer.bias, low))
 
 
 class MirrorBlock(nn.Module):
@@ -55,13 +64,18 @@ class MirrorBlock(nn.Module):
 
     def attention(self, x):
         b, n, c = x.shape
-        q, k, v = linear(self.qkv, x, self.low).view(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
+        rows = linear(self.qkv, x.view(b * n, c), self.low)
+        q, k, v = rows.view(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
         from pytorch_train_step import attention
-        return linear(self.proj, attention(q, k, v).transpose(1, 2).reshape(b, n, c), self.low)
+        return linear(self.proj, attention(q, k, v).transpose(1, 2).reshape(b * n, c), self.low).view(b, n, c)
+
+    def mlp(self, x):
+        rows = x.view(-1, x.shape[-1])
+        return linear(self.fc2, F.gelu(linear(self.fc1, rows, self.low)), self.low).view(x.shape)
 
     def forward(self, x):
         x = self.add_to(x, self.attention(self.norm1(x)))
-        return self.add_to(x, linear(self.fc2, F.gelu(linear(self.fc1, self.norm2(x), self.low)), self.low))
+        return self.add_to(x, self.mlp(self.norm2(x)))
 
 
 class MirrorDeiT(nn.Module):
@@ -81,7 +95,7 @@ class MirrorDeiT(nn.Module):
     def forward(self, images):
         low = self.low
         conv = self.patch_embed
-        patches = F.conv2d(cast(images, low), cast(conv.weight, low), cast(conv.bias, low), stride=self.patch)
+        patches = F.conv2d(cast(images, low), weight(conv.weight, low), weight(conv.bias, low), stride=self.patch)
         patches = patches.flatten(2).transpose(1, 2)
         b = patches.shape[0]
         x = torch.cat([self.cls_token.expand(b, -1, -1), self.dist_token.expand(b, -1, -1), patches], 1).add_(self.pos_embed)
@@ -94,10 +108,10 @@ class MirrorDeiT(nn.Module):
 
 class FlatAdamW:
     """Engine/FlatAdamW.cs: flat parameters, gradients and moments per group; gradients preset to views of the flat
-    gradient buffer (grads="preset") or left to autograd and packed after backward (grads="fresh")."""
+    gradient buffer, which autograd adds into."""
 
-    def __init__(self, groups, lr, betas, eps, grads):
-        self.lr, (self.beta1, self.beta2), self.eps, self.grads, self.step_count = lr, betas, eps, grads, 0
+    def __init__(self, groups, lr, betas, eps):
+        self.lr, (self.beta1, self.beta2), self.eps, self.step_count = lr, betas, eps, 0
         self.groups = []
         with torch.no_grad():
             for group in groups:
@@ -112,32 +126,58 @@ class FlatAdamW:
                     slot = flat[offset:offset + n].view_as(p)
                     slot.copy_(p)
                     p.data = slot
-                    if grads == "preset":
-                        p.grad = gradients[offset:offset + n].view_as(p)
+                    p.grad = gradients[offset:offset + n].view_as(p)
                     offset += n
                 self.groups.append({"params": params, "flat": flat, "grads": gradients, "weight_decay": group["weight_decay"],
                                     "exp_avg": torch.zeros_like(flat), "exp_avg_sq": torch.zeros_like(flat)})
 
     def zero_grad(self):
         for g in self.groups:
-            if self.grads == "preset":
-                g["grads"].zero_()
-            else:
-                for p in g["params"]:
-                    p.grad = None
+            g["grads"].zero_()
 
     @torch.no_grad()
     def step(self):
         self.step_count += 1
         lr, beta1, beta2, eps, t = self.lr, self.beta1, self.beta2, self.eps, self.step_count
         for g in self.groups:
-            grads = g["grads"] if self.grads == "preset" else torch.cat([p.grad.reshape(-1) for p in g["params"]])
+            grads = g["grads"]
             if g["weight_decay"]:
                 g["flat"].mul_(1 - lr * g["weight_decay"])
             g["exp_avg"].mul_(beta1).add_(grads, alpha=1 - beta1)
             g["exp_avg_sq"].mul_(beta2).addcmul_(grads, grads, value=1 - beta2)
             denominator = g["exp_avg_sq"].sqrt().div_((1 - beta2 ** t) ** 0.5).add_(eps)
             g["flat"].addcdiv_(g["exp_avg"], denominator, value=-lr / (1 - beta1 ** t))
+
+
+class ComputeWeights:
+    """Engine/ComputeWeights.cs: per group a low-precision copy of the flat master weights, a leaf view per parameter,
+    its gradients in a flat buffer added into the master gradients after backward."""
+
+    def __init__(self, opt, low):
+        self.opt, self.copies, self.buffers = opt, {}, []
+        with torch.no_grad():
+            for g in opt.groups:
+                weights = torch.empty_like(g["flat"], dtype=low)
+                gradients = torch.zeros_like(weights)
+                offset = 0
+                for p in g["params"]:
+                    n = p.numel()
+                    copy = weights[offset:offset + n].view_as(p).requires_grad_(True)
+                    copy.grad = gradients[offset:offset + n].view_as(p)
+                    self.copies[p] = copy
+                    offset += n
+                self.buffers.append((g, weights, gradients))
+
+    @torch.no_grad()
+    def refresh(self):
+        for g, weights, gradients in self.buffers:
+            weights.copy_(g["flat"])
+            gradients.zero_()
+
+    @torch.no_grad()
+    def add_gradients(self):
+        for g, _, gradients in self.buffers:
+            g["grads"].add_(gradients)
 
 
 def mirror_step(model_name, batch, args, device, low, phases):
@@ -149,10 +189,15 @@ def mirror_step(model_name, batch, args, device, low, phases):
     model.train()
     model.low = low
     lr = 5e-4 * batch / 512
+    copies = None
     if args.mirror_optimizer == "foreach":
         opt = torch.optim.AdamW(param_groups(model, 0.05), lr=lr, betas=(0.9, 0.999), eps=1e-8)
     else:
-        opt = FlatAdamW(param_groups(model, 0.05), lr, (0.9, 0.999), 1e-8, args.mirror_grads)
+        opt = FlatAdamW(param_groups(model, 0.05), lr, (0.9, 0.999), 1e-8)
+        if low is not None and args.mirror_weights == "copies":
+            copies = ComputeWeights(opt, low)
+    COPIES.clear()
+    COPIES.update(copies.copies if copies else {})
     x = torch.randn(batch, 3, args.img_size, args.img_size, device=device)
     target = torch.softmax(torch.randn(batch, args.classes, device=device), dim=-1)
     teacher = torch.randn(batch, args.classes, device=device)
@@ -160,6 +205,8 @@ def mirror_step(model_name, batch, args, device, low, phases):
     def step():
         t0 = time.perf_counter()
         opt.zero_grad()
+        if copies:
+            copies.refresh()
         cls, dist = model(x)
         base = (-target * F.log_softmax(cls.float(), -1)).sum(-1).mean()
         loss = base * 0.5 + F.cross_entropy(dist.float(), teacher.argmax(1)) * 0.5
@@ -167,6 +214,8 @@ def mirror_step(model_name, batch, args, device, low, phases):
             synchronize(device)
         t1 = time.perf_counter()
         loss.backward()
+        if copies:
+            copies.add_gradients()
         if args.profile:
             synchronize(device)
         t2 = time.perf_counter()
