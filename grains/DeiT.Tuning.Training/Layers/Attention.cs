@@ -27,7 +27,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
         var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
         // The projections run on rows [B·N, C] (see Autocast.Linear). [B·N, 3C] viewed as [B, N, 3, H, hd] →
         // [3, B, H, N, hd]: a strided view, no copy; SDPA reads it as is.
-        var parts = Autocast.Linear(qkv, x.view(b * n, c)).view(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4).unbind(0);
+        var parts = Autocast.Linear(qkv, x.reshape(b * n, c)).view(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4).unbind(0);
         var attended = Autocast.ScaledDotProductAttention(parts[0], parts[1], parts[2]);
         return Autocast.Linear(proj, attended.transpose(1, 2).reshape(b * n, c)).view(b, n, c);
     }
