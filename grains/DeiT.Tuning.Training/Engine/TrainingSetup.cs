@@ -58,7 +58,10 @@ internal sealed class TrainingSetup : IDisposable
         TestLoader = job.EvaluateTestEachEpoch ? EvaluationLoader(Data.Test, recipe, options, Device) : null;
 
         Optimizer = RecipeOptimizer.Create(Model, recipe, recipe.BatchSize);
-        ComputeWeights = ComputeType is { } low && Optimizer is FlatAdamW flat ? new ComputeWeights(flat, low) : null;
+        // Only the transformer's layers run through Autocast; a ConvNet trains in fp32 whatever the precision.
+        ComputeWeights = ComputeType is { } low && Optimizer is FlatAdamW flat && Model.Module is VisionTransformer
+            ? new ComputeWeights(flat, low)
+            : null;
         Schedule = CosineSchedule.ForRecipe(recipe, recipe.BatchSize);
         Ema = recipe.EmaDecay is { } decay ? new ModelEma(Model, decay) : null;
         Loss = new DistillationLoss(recipe.Distillation, recipe.DistillationAlpha, recipe.DistillationTau);
