@@ -125,6 +125,27 @@ def synchronize(device):
         torch.cuda.synchronize(device)
 
 
+def phased_step(forward_loss, backward, update, args, device, phases):
+    """One training step as three phases, as ours times them (forward+loss / backward / optimizer); with --profile a
+    sync between them and each step's phase times appended to `phases`."""
+    def step():
+        t0 = time.perf_counter()
+        loss = forward_loss()
+        if args.profile:
+            synchronize(device)
+        t1 = time.perf_counter()
+        backward(loss)
+        if args.profile:
+            synchronize(device)
+        t2 = time.perf_counter()
+        update()
+        if args.profile:
+            synchronize(device)
+            phases.append((t1 - t0, t2 - t1, time.perf_counter() - t2))
+        return loss
+    return step
+
+
 def reference_step(model_name, batch, args, device, low, phases):
     """timm's (or the builtin) DeiT under torch.autocast, torch's AdamW: what a PyTorch user runs."""
     model, impl = create_model(model_name, args.classes, args.img_size, args.patch, args.builtin, args.drop_path)
@@ -136,33 +157,24 @@ def reference_step(model_name, batch, args, device, low, phases):
     teacher = torch.randn(batch, args.classes, device=device)
     scaler = torch.cuda.amp.GradScaler() if args.precision == "fp16" else None
 
-    def step():
-        t0 = time.perf_counter()
+    def forward_loss():
         with torch.autocast(device.type, dtype=low, enabled=low is not None):
             cls, dist = model(x)
             base = torch.sum(-target * F.log_softmax(cls, dim=-1), dim=-1).mean()
-            loss = 0.5 * base + 0.5 * F.cross_entropy(dist, teacher.argmax(dim=1))
-        if args.profile:
-            synchronize(device)
-        t1 = time.perf_counter()
+            return 0.5 * base + 0.5 * F.cross_entropy(dist, teacher.argmax(dim=1))
+
+    def backward(loss):
         opt.zero_grad(set_to_none=True)
-        if scaler is None:
-            loss.backward()
-        else:
-            scaler.scale(loss).backward()
-        if args.profile:
-            synchronize(device)
-        t2 = time.perf_counter()
+        (loss if scaler is None else scaler.scale(loss)).backward()
+
+    def update():
         if scaler is None:
             opt.step()
         else:
             scaler.step(opt)
             scaler.update()
-        if args.profile:
-            synchronize(device)
-            phases.append((t1 - t0, t2 - t1, time.perf_counter() - t2))
-        return loss
 
+    step = phased_step(forward_loss, backward, update, args, device, phases)
     return step, impl
 
 

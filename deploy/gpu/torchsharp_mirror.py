@@ -25,7 +25,6 @@ does), --mirror-optimizer foreach (torch's AdamW instead of the flat one; implie
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import time
 
 
 def cast(tensor, low):
@@ -181,7 +180,7 @@ class ComputeWeights:
 
 
 def mirror_step(model_name, batch, args, device, low, phases):
-    from pytorch_train_step import PRESETS, param_groups, synchronize
+    from pytorch_train_step import PRESETS, param_groups, phased_step
     if args.precision == "fp16":
         raise SystemExit("--impl mirror: fp16 is not mirrored (ours scales the loss its own way); use bf16, tf32 or fp32")
     dim, depth, heads = PRESETS[model_name]
@@ -202,27 +201,17 @@ def mirror_step(model_name, batch, args, device, low, phases):
     target = torch.softmax(torch.randn(batch, args.classes, device=device), dim=-1)
     teacher = torch.randn(batch, args.classes, device=device)
 
-    def step():
-        t0 = time.perf_counter()
+    def forward_loss():
         opt.zero_grad()
         if copies:
             copies.refresh()
         cls, dist = model(x)
         base = (-target * F.log_softmax(cls.float(), -1)).sum(-1).mean()
-        loss = base * 0.5 + F.cross_entropy(dist.float(), teacher.argmax(1)) * 0.5
-        if args.profile:
-            synchronize(device)
-        t1 = time.perf_counter()
+        return base * 0.5 + F.cross_entropy(dist.float(), teacher.argmax(1)) * 0.5
+
+    def backward(loss):
         loss.backward()
         if copies:
             copies.add_gradients()
-        if args.profile:
-            synchronize(device)
-        t2 = time.perf_counter()
-        opt.step()
-        if args.profile:
-            synchronize(device)
-            phases.append((t1 - t0, t2 - t1, time.perf_counter() - t2))
-        return loss
 
-    return step
+    return phased_step(forward_loss, backward, opt.step, args, device, phases)

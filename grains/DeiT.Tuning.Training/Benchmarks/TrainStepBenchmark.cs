@@ -139,13 +139,7 @@ public static class TrainStepBenchmark
                 if (options.PhaseTimings) Synchronize(device);
                 forward = clock.Elapsed.TotalSeconds;
                 created[1] = TrainStepProfiler.TensorsCreated();
-                var finite = true;
-                if (scaler is null)
-                {
-                    value.backward();
-                    computeWeights?.AddGradients();
-                }
-                else finite = scaler.Backward(value, DynamicLossScaler.GradientsOf(optimizer, module), computeWeights is { } w ? w.AddGradients : null);
+                var finite = StepBackward.Run(value, scaler, DynamicLossScaler.GradientsOf(optimizer, module), computeWeights);
                 if (options.PhaseTimings) Synchronize(device);
                 backward = clock.Elapsed.TotalSeconds - forward;
                 created[2] = TrainStepProfiler.TensorsCreated();

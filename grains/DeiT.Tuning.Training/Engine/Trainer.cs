@@ -91,19 +91,6 @@ public sealed class Trainer
         return metrics;
     }
 
-    /// <summary>Backpropagates the loss; false when fp16 loss scaling found an inf or NaN gradient, and the step,
-    /// EMA update included, must be skipped (GradScaler's rule).</summary>
-    private static bool Backward(TrainingSetup setup, Tensor loss)
-    {
-        if (setup.LossScaler is not { } scaler)
-        {
-            loss.backward();
-            setup.ComputeWeights?.AddGradients();
-            return true;
-        }
-        return scaler.Backward(loss, setup.Gradients, setup.ComputeWeights is { } weights ? weights.AddGradients : null);
-    }
-
     private sealed record EpochTraining(double MeanLoss, double ImagesPerSecond, bool Cancelled, (int Step, string Reason)? Diverged);
 
     private static EpochTraining TrainEpoch(TrainingSetup setup, int epoch, double lr, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
@@ -153,7 +140,7 @@ public sealed class Trainer
                     return new EpochTraining(double.NaN, 0, false,
                         (step, FormattableString.Invariant($"training loss became {(double.IsNaN(loss) ? "NaN" : "infinite")} at epoch {epoch + 1}, step {step} of {steps} (lr {lr:G4})")));
                 setup.Optimizer.zero_grad();
-                if (Backward(setup, lossTensor))
+                if (StepBackward.Run(lossTensor, setup.LossScaler, setup.Gradients, setup.ComputeWeights))
                 {
                     if (recipe.ClipGrad is { } maxNorm)
                         nn.utils.clip_grad_norm_(module.parameters(), maxNorm);

@@ -24,7 +24,8 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        var (b, n, c) = (x.shape[0], x.shape[1], x.shape[2]);
+        var shape = x.shape;
+        var (b, n, c) = (shape[0], shape[1], shape[2]);
         // The projections run on rows [B·N, C] (see Autocast.Linear). [B·N, 3C] viewed as [B, N, 3, H, hd] →
         // [3, B, H, N, hd]: a strided view, no copy; SDPA reads it as is.
         var parts = Autocast.Linear(qkv, x.reshape(b * n, c)).view(b, n, 3, numHeads, c / numHeads).permute(2, 0, 3, 1, 4).unbind(0);

@@ -49,10 +49,11 @@ public static class Autocast
             weight = CastWeight(weight, type);
             bias = bias is null ? null : CastWeight(bias, type);
         }
-        if (input.dim() <= 2 || bias is null || !input.is_contiguous()) return nn.functional.linear(input, weight, bias);
-        var shape = input.shape;
-        shape[^1] = weight.shape[0];
-        return nn.functional.linear(input.view(-1, input.shape[^1]), weight, bias).view(shape);
+        var shape = input.shape;   // each shape or dim query is a native call: once per linear
+        if (shape.Length <= 2 || bias is null || !input.is_contiguous()) return nn.functional.linear(input, weight, bias);
+        var rows = nn.functional.linear(input.view(-1, shape[^1]), weight, bias);
+        shape[^1] = -1;
+        return rows.view(shape);
     }
 
     /// <summary>A convolution without padding or dilation (the patch embedding's kernel = stride projection).</summary>

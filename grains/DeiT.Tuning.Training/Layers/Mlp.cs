@@ -20,9 +20,10 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     /// <summary>On rows [·, C] from fc1 to fc2 (see Autocast.Linear), back in the input's shape.</summary>
     public override Tensor forward(Tensor x)
     {
-        var rows = x.dim() == 2 ? x : x.reshape(-1, x.shape[^1]);
+        var shape = x.shape;
+        var rows = shape.Length == 2 ? x : x.reshape(-1, shape[^1]);
         var y = Autocast.Linear(fc2, nn.functional.gelu(Autocast.Linear(fc1, rows)));
-        return x.dim() == 2 ? y : y.view(x.shape);
+        return shape.Length == 2 ? y : y.view(shape);
     }
 
     public static long FlopsPerImage(int tokens, int dim, int hidden) => 2L * 2L * tokens * dim * hidden;
